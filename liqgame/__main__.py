@@ -1,0 +1,5 @@
+"""Allow ``python -m liqgame``."""
+
+from liqgame.cli import main
+
+raise SystemExit(main())

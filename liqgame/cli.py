@@ -1,0 +1,75 @@
+"""``liqgame`` command line: play (default), simulate, and the other entry points.
+
+Bad arguments exit with status 2 and one clear line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import __version__
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump
+        raise CliError(f"{self.prog}: {message} (see --help)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {v}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .engine.rulebooks import RULEBOOKS
+
+    p = _Parser(prog="liqgame", description="Leveraged bitcoin futures: get liquidated, see where the money went.")
+    p.add_argument("--version", action="version", version=f"liqgame {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    play = sub.add_parser("play", help="play in the terminal (the default)")
+    play.add_argument("--data-dir", help="where scores and settings are kept")
+    sim = sub.add_parser("simulate", help="run the market headless and report where the money went")
+    sim.add_argument("--seed", type=_positive_int, default=None, help="random seed (default: the scenario's)")
+    sim.add_argument("--scenario", default="calm")
+    sim.add_argument("--rulebook", default="insurance-first", choices=list(RULEBOOKS))
+    sim.add_argument("--bots", type=_positive_int, default=None, help="crowd size (default: the scenario's)")
+    sim.add_argument("--ticks", type=_positive_int, default=3600, help="seconds of game time")
+    sim.add_argument("--player", help="JSON-lines file of player actions (see README)")
+    sim.add_argument("--balance", type=float, default=10_000.0, help="player's starting balance, USD")
+    sim.add_argument("--no-liquidation-impact", action="store_true",
+                     help="liquidation orders fill without moving the price (cascade experiment)")
+    sim.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "simulate":
+            from .simulate import run_simulation
+
+            return run_simulation(args)
+        from .ui.app import run_app  # play is the default
+
+        return run_app(args)
+    except CliError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

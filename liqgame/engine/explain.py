@@ -1,0 +1,118 @@
+"""Where did my margin go? A player's net loss, split by destination, to the unit.
+
+The ledger keeps, for every human player, what they paid to (or received from) each
+counterparty group for each cause: variation margin attributed pro rata to the groups on
+the winning side each second, fees to the exchange, liquidation fee and remaining margin
+to the insurance fund, take-overs by the liquidity pool, funding, ADL, socialised loss.
+Those amounts sum to ``deposits - balance`` exactly, so the table below always adds up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ledger import CAUSE_LABEL, G_DUST, G_FEES, G_FUND, G_POOL, Cause, Ledger
+from .money import fmt_usd, units_to_usd
+
+
+@dataclass(frozen=True)
+class Flow:
+    destination: str  # who got it (a group: "crowd: degen", "liquidity pool", "insurance fund", ...)
+    category: str  # the chart's bar: counterparties, liquidity pool, insurance fund, exchange fees, funding, ...
+    cause: str
+    amount: int  # units; positive = went there, negative = came from there
+
+
+@dataclass(frozen=True)
+class Explanation:
+    player: str
+    deposits: int
+    balance: int
+    net_loss: int  # deposits - balance (negative = net profit)
+    flows: tuple[Flow, ...]
+    by_category: tuple[tuple[str, int], ...]
+    narrative: str
+
+    def to_dict(self) -> dict:
+        return {
+            "player": self.player,
+            "deposits_usd": units_to_usd(self.deposits),
+            "balance_usd": units_to_usd(self.balance),
+            "net_loss_usd": units_to_usd(self.net_loss),
+            "net_loss_units": self.net_loss,
+            "destinations": [
+                {"destination": f.destination, "category": f.category, "cause": f.cause,
+                 "usd": units_to_usd(f.amount), "units": f.amount} for f in self.flows
+            ],
+            "by_category": [{"category": k, "usd": units_to_usd(v), "units": v} for k, v in self.by_category],
+            "narrative": self.narrative,
+        }
+
+
+def _category(cause: Cause, group: int, group_name: str) -> tuple[str, str]:
+    """(destination, category) for money that moved to ``group`` for ``cause``."""
+    if cause == Cause.FUNDING:
+        return (f"funding: {_dest_name(group, group_name)}", "funding")
+    if cause == Cause.SOCIALISED_LOSS:
+        return ("socialised loss (to the insurance fund)", "socialised loss")
+    if cause == Cause.ADL:
+        return (f"auto-deleveraging: {_dest_name(group, group_name)}", "auto-deleveraging")
+    if group == G_FUND:
+        return ("insurance fund", "insurance fund")
+    if group == G_FEES:
+        return ("exchange fees", "exchange fees")
+    if group == G_DUST:
+        return ("rounding dust", "rounding")
+    if group == G_POOL:
+        if cause == Cause.POOL_TAKEOVER:
+            return ("liquidity pool take-over", "liquidity pool")
+        return ("liquidity pool (counterparty)", "liquidity pool")
+    if group_name.startswith("player "):
+        return (group_name, "other players")
+    return (f"winning traders: {group_name}", "winning traders")
+
+
+def _dest_name(group: int, name: str) -> str:
+    if group == G_POOL:
+        return "liquidity pool"
+    if group in (G_FUND, G_FEES, G_DUST) or name.startswith("player "):
+        return name
+    return f"{name} traders"
+
+
+def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -> Explanation:
+    deposits = ledger.human_deposits[trader]
+    balance = ledger.balance(trader)
+    rows: dict[tuple[str, str, str], int] = {}
+    for (cause, group), amount in ledger.human_flows[trader].items():
+        dest, cat = _category(cause, group, ledger.group_names[group])
+        key = (dest, cat, CAUSE_LABEL[cause])
+        rows[key] = rows.get(key, 0) + amount
+    flows = tuple(sorted((Flow(d, c, k, a) for (d, c, k), a in rows.items() if a),
+                         key=lambda f: (-f.amount, f.destination, f.cause)))
+    cats: dict[str, int] = {}
+    for f in flows:
+        cats[f.category] = cats.get(f.category, 0) + f.amount
+    by_category = tuple(sorted(((k, v) for k, v in cats.items() if v), key=lambda kv: -kv[1]))
+    net = deposits - balance
+    assert sum(f.amount for f in flows) == net, "explain: flows must sum to the net loss"
+    return Explanation(player_name, deposits, balance, net, flows, by_category,
+                       narrative(player_name, net, by_category, rulebook))
+
+
+def narrative(name: str, net: int, by_category, rulebook: str) -> str:
+    """One plain paragraph: what the loss (or gain) was and where it went."""
+    if net == 0:
+        return f"{name} ended exactly where they started: nothing was lost."
+    if net < 0:
+        src = ", ".join(f"{k} {fmt_usd(-v)}" for k, v in by_category if v < 0)
+        return (f"{name} made {fmt_usd(-net)} net. Profits come from other traders' losses: "
+                f"{src or 'the other side of each trade'}.")
+    parts = [f"{fmt_usd(v)} to {k}" for k, v in by_category if v > 0]
+    back = [f"{fmt_usd(-v)} from {k}" for k, v in by_category if v < 0]
+    text = f"{name} lost {fmt_usd(net)} net. It did not vanish: " + "; ".join(parts) + "."
+    if back:
+        text += " Partly offset by " + "; ".join(back) + "."
+    if rulebook == "no-backstop" and net > 0:
+        text += " Under no-backstop a deficit stays on your wallet as a debt."
+    return text

@@ -1,0 +1,449 @@
+"""The game: one deterministic market, its crowd, and the human players.
+
+    >>> from liqgame.engine import Game, GameConfig, actions as A
+    >>> g = Game(GameConfig(seed=7, bots=200), scenario=None)     # doctest: +SKIP
+    >>> g.apply(A.PlaceOrder(side="long", qty=0.1, leverage=20)).ok  # doctest: +SKIP
+    True
+    >>> events = g.step()                                             # doctest: +SKIP
+
+A run is a pure function of (seed, scenario, rulebook, action log): ``log`` records every
+action with its tick, and :meth:`Game.replay` reproduces the run bit for bit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import actions as act
+from . import events as ev
+from .book import BookParams
+from .bots import Crowd, layout
+from .ledger import FUND, POOL, SYSTEM_GROUPS, Cause, Ledger
+from .liquidation import LiquidationEngine
+from .market import CONTRACT_NAMES, PERP, QUARTERLY, Market, MarketParams
+from .money import INT, UNITS_PER_USD, to_units
+from .orders import OrderDesk, Rejected
+from .positions import PositionBook
+from .risk import TierTable
+from .rulebooks import DEFAULT_RULEBOOK, get_rulebook
+from .scenarios import Scenario
+from .score import score
+from .venue import FeeSchedule, Venue
+
+MOMENTUM_WINDOW_S = 900
+RESTRICT_AFTER = 3  # liquidations in a session before the venue caps leverage
+RESTRICT_LEVERAGE = 20
+RESTRICT_SECONDS = 3600
+REVENGE_WINDOW_S = 600
+WARNING_RATIO = 0.8  # margin ratio that triggers a margin call
+REARM_RATIO = 0.7
+
+
+@dataclass(frozen=True)
+class GameConfig:
+    seed: int | None = None  # None: the scenario's default seed
+    scenario: str = "calm"
+    rulebook: str = DEFAULT_RULEBOOK
+    players: tuple[str, ...] = ("you",)
+    starting_balance: float = 10_000.0
+    bots: int | None = None  # None: the scenario's crowd size
+    liquidation_impact: bool = True
+    quarterly: bool = True
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["players"] = list(self.players)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "GameConfig":
+        d = dict(d)
+        if "players" in d:
+            d["players"] = tuple(d["players"])
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    ok: bool
+    reason: str = ""
+    events: tuple = ()
+
+
+@dataclass
+class PlayerState:
+    trader: int
+    name: str
+    start: int
+    liquidations: int = 0
+    peak: int = 0
+    max_drawdown: float = 0.0
+    warned: set = field(default_factory=set)
+    last_liquidation: tuple[int, int] | None = None  # (tick, notional)
+    restricted_until: int = -1
+    curve: list = field(default_factory=list)  # equity once per second
+
+
+class Game:
+    def __init__(self, config: GameConfig, scenario: Scenario):
+        self.config = config
+        self.scenario = scenario
+        self.seed = scenario.seed if config.seed is None else int(config.seed)
+        if not config.players:
+            raise ValueError("a game needs at least one player")
+        self.rulebook = get_rulebook(config.rulebook)
+        streams = np.random.SeedSequence(self.seed).spawn(2)
+        market_rng, crowd_rng = (np.random.default_rng(s) for s in streams)
+        n_bots = scenario.bots if config.bots is None else int(config.bots)
+        if n_bots < 0:
+            raise ValueError("bots must be >= 0")
+        humans = list(range(1, 1 + len(config.players)))
+        blocks = layout(n_bots, scenario.crowd.mix) if n_bots else []
+        n = 1 + len(humans) + n_bots
+        group_names = list(SYSTEM_GROUPS) + [f"player {p}" for p in config.players] + [b for b, _ in blocks]
+        groups = np.concatenate([[3], np.arange(4, 4 + len(humans)),
+                                 *[np.full(k, 4 + len(humans) + j) for j, (_, k) in enumerate(blocks)]]).astype(INT)
+        tiers = TierTable()
+        params = MarketParams(start_price=scenario.start_price, index=scenario.index,
+                              book=BookParams(depth_btc=scenario.depth_btc))
+        market = Market(params, market_rng, impact_on=True)
+        market.contracts[PERP].base_basis = scenario.premium
+        market.contracts[PERP].ema_basis = scenario.premium
+        market.settle_marks()
+        ledger = Ledger(n, 2, groups, group_names, humans)
+        books = [PositionBook(n, tiers, name) for name in CONTRACT_NAMES]
+        for b in books:
+            b.cross[POOL] = True
+        self.venue = Venue(ledger, books, market, tiers, self.rulebook, FeeSchedule(), humans)
+        self.desk = OrderDesk(self.venue)
+        self.liq = LiquidationEngine(self.venue)
+        self.liquidation_impact = config.liquidation_impact
+        self.crowd = Crowd(1 + len(humans), blocks, scenario.crowd, crowd_rng, n)
+        self.players: list[PlayerState] = []
+        start = to_units(config.starting_balance)
+        if start <= 0:
+            raise ValueError("starting balance must be positive")
+        ledger.deposit(0, POOL, int(scenario.pool_usd * UNITS_PER_USD))
+        ledger.deposit(0, FUND, int(scenario.insurance_fund_usd * UNITS_PER_USD))
+        for h, name in zip(humans, config.players):
+            ledger.deposit(0, h, start)
+            self.players.append(PlayerState(h, name, start, peak=start, curve=[start]))
+        self._seed_crowd()
+        self.liq.fund_min = ledger.insurance_fund
+        self.tick = 0
+        self.log: list[dict] = []
+        self._momentum = np.full(MOMENTUM_WINDOW_S, market.index)
+        self.price_history: list[tuple[int, int, int]] = [(market.index_ticks, market.last(), market.mark())]
+        self.recent_events: list[ev.Event] = []
+        self.crowd_liquidated = {"count": 0, "margin": 0}
+
+    # ------------------------------------------------------------------ setup
+    def _seed_crowd(self) -> None:
+        """The crowd starts with positions entered at prices around the start (a lived-in book)."""
+        cr, v = self.crowd, self.venue
+        if cr.n == 0:
+            return
+        ids = cr.ids
+        v.ledger.deposit_many(0, ids, cr.initial_deposits())
+        mark = v.market.mark(PERP)
+        holders = ids[cr.rng.random(cr.n) < 0.85]
+        side = cr.choose_sides(holders, 0.0, 0.0)
+        lev = cr.choose_leverage(holders)
+        # entries spread over the recent past; a position at a loss is at most halfway to liquidation
+        move = cr.rng.normal(0.0, 0.02, len(holders))
+        move = np.clip(move, -0.03, 0.5 * (1.0 / lev - 0.006))  # a positive move is a loss for the position
+        entry = np.round(mark * (1 + side * move)).astype(INT)
+        stake = (v.ledger.cash[holders] * cr.stake[holders - cr.first]).astype(INT)
+        lots = np.minimum((stake * lev) // (entry + 1), cr._caps(v, lev) // (entry + 1))
+        ok = lots > 0
+        holders, side, lev, entry, lots = holders[ok], side[ok], lev[ok], entry[ok], lots[ok]
+        v.execute_fills(PERP, holders, side * lots, entry, fee_ppm=0, leverage=lev, cross=False)
+        cr.set_stops(holders, side, mark)
+        v.ledger.net[:] = 0  # the journal starts with the game: the lived-in book is its opening state
+
+    # ------------------------------------------------------------------ actions
+    def apply(self, action: act.Action) -> ActionResult:
+        """Apply one player action now; rejected actions change nothing and say why."""
+        entry = {"tick": self.tick, **action.to_dict()}
+        self.log.append(entry)
+        try:
+            events = self._apply(action)
+        except Rejected as e:
+            return ActionResult(False, str(e))
+        except act.ActionError as e:
+            return ActionResult(False, str(e))
+        self._remember(events)
+        return ActionResult(True, "", tuple(events))
+
+    def _player(self, p: int) -> PlayerState:
+        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p < len(self.players):
+            raise Rejected(f"unknown player {p!r}")
+        return self.players[p]
+
+    def _apply(self, a: act.Action) -> list[ev.Event]:
+        ps = self._player(a.player)
+        i, d = ps.trader, self.desk
+        if ps.restricted_until <= self.tick and i in d.max_leverage_cap:
+            del d.max_leverage_cap[i]
+        contract = getattr(a, "contract", "perp")
+        if contract == "quarterly" and (not self.config.quarterly or self.quarterly_expired):
+            raise Rejected("the quarterly contract is not trading" + (" (expired)" if self.quarterly_expired else ""))
+        if isinstance(a, act.PlaceOrder):
+            out = d.place(i, a)
+            return self._revenge_check(ps, a, out)
+        if isinstance(a, act.ClosePosition):
+            return d.close(i, a)
+        if isinstance(a, act.CancelOrder):
+            return d.cancel(i, a.order_id)
+        if isinstance(a, (act.AddMargin, act.RemoveMargin)):
+            return d.move_margin(i, a.contract, a.amount, isinstance(a, act.AddMargin))
+        if isinstance(a, act.SetLeverage):
+            return d.set_leverage(i, a.contract, a.leverage)
+        if isinstance(a, act.SetMarginMode):
+            return d.set_margin_mode(i, a.contract, a.mode)
+        raise Rejected(f"unsupported action {type(a).__name__}")
+
+    def _revenge_check(self, ps: PlayerState, a: act.PlaceOrder, out: list) -> list:
+        if ps.last_liquidation is None or a.reduce_only or a.type in ("stop_loss", "take_profit"):
+            return out
+        when, notional = ps.last_liquidation
+        c = CONTRACT_NAMES.index(a.contract)
+        now = abs(int(self.venue.books[c].qty[ps.trader])) * self.venue.market.mark(c)
+        if self.tick - when <= REVENGE_WINDOW_S and now > notional:
+            out.append(ev.Notice(self.tick, ps.trader,
+                                 "Revenge trade? You were liquidated minutes ago and this position is bigger "
+                                 "than the one you lost. Survival comes before profit."))
+        return out
+
+    # ------------------------------------------------------------------ time
+    def step(self) -> list[ev.Event]:
+        """Advance one second of game time; returns what happened."""
+        v, m = self.venue, self.venue.market
+        self.tick += 1
+        v.tick = self.tick
+        m.impact_on = True
+        m.step()
+        out: list[ev.Event] = []
+        self._crowd_step()
+        out += self.desk.trigger()
+        m.impact_on = self.liquidation_impact
+        for c in self._live_contracts():
+            out += self.liq.run(c)
+        m.impact_on = True
+        if m.funding_due():
+            out += self._funding()
+        if self.config.quarterly and m.quarterly_expired():
+            out += self._expire()
+        out += self._after_liquidations(out)
+        out += self._margin_calls()
+        self._track()
+        self._remember(out)
+        return out
+
+    def run(self, ticks: int) -> list[ev.Event]:
+        out = []
+        for _ in range(ticks):
+            out += self.step()
+        return out
+
+    @property
+    def quarterly_expired(self) -> bool:
+        return self.venue.market.t >= self.venue.market.p.quarterly_expiry_s
+
+    def _live_contracts(self):
+        return (PERP, QUARTERLY) if self.config.quarterly and not self.quarterly_expired else (PERP,)
+
+    def _crowd_step(self) -> None:
+        v, cr = self.venue, self.crowd
+        if cr.n == 0:
+            return
+        m = v.market
+        self._momentum[self.tick % MOMENTUM_WINDOW_S] = m.index
+        momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
+        (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate())
+        book = v.books[PERP]
+        stopped = cr.stopped(m.mark(PERP), book)
+        closers = np.union1d(closers, stopped).astype(INT)
+        if len(openers) == 0 and len(closers) == 0:
+            return
+        idx = np.concatenate([openers, closers])
+        dq = np.concatenate([lots, -book.qty[closers]])
+        net = int(dq.sum())
+        price = m.trade(PERP, 1 if net > 0 else -1, abs(net)) if net else m.last(PERP)
+        levs = np.concatenate([lev, book.leverage[closers]])
+        v.execute_fills(PERP, idx, dq, price, fee_ppm=v.fees.taker_ppm, leverage=levs, cross=False)
+        cr.stops.unset(closers)
+        cr.set_stops(openers, np.sign(lots), price)
+
+    def _funding(self) -> list[ev.Event]:
+        """Every 8 h: longs pay shorts (or the reverse) notional x rate; nothing to the exchange."""
+        v, m = self.venue, self.venue.market
+        rate = m.take_funding_rate()
+        book, c = v.books[PERP], PERP
+        v.settle(c)
+        mark = m.mark(c)
+        amount = np.abs(book.qty).astype(np.float64) * mark * abs(rate)
+        payer = np.sign(book.qty) == (1 if rate > 0 else -1)
+        deltas = np.where(payer, -np.ceil(amount), np.floor(amount)).astype(INT)
+        deltas[book.qty == 0] = 0
+        dust = -int(deltas.sum())
+        v.ledger.zero_sum(self.tick, Cause.FUNDING, deltas, v.cross_positions(c), c, dust=dust)
+        book.refresh_all(v.ledger.margin[c], mark)
+        pays = {p.trader: -int(deltas[p.trader]) for p in self.players if deltas[p.trader]}
+        return [ev.FundingPaid(self.tick, "perp", rate, mark / 10, pays)]
+
+    def _expire(self) -> list[ev.Event]:
+        """The quarterly settles at the index: final variation margin, then every position closes."""
+        v, m = self.venue, self.venue.market
+        c = QUARTERLY
+        m.contracts[c].mark = m.index_ticks
+        v.settle(c)
+        book = v.books[c]
+        holders = np.flatnonzero(book.qty)
+        iso = holders[~book.cross[holders]]
+        v.reallocate(c, iso, -v.ledger.margin[c, iso])
+        book.clear(holders)
+        for o in [o for o in self.desk.orders.values() if o.contract == c]:
+            del self.desk.orders[o.id]
+        return [ev.Settlement(self.tick, "quarterly", m.index_ticks / 10)]
+
+    def _after_liquidations(self, events: list) -> list[ev.Event]:
+        """Count players' liquidations; restrict the account after repeated ones."""
+        out = []
+        for e in events:
+            if isinstance(e, ev.CrowdLiquidations):
+                self.crowd_liquidated["count"] += e.long_count + e.short_count
+            if isinstance(e, ev.Liquidation) and not e.partial:
+                ps = next(p for p in self.players if p.trader == e.player)
+                ps.liquidations += 1
+                ps.last_liquidation = (self.tick, int(e.qty * 1000 * e.mark * 10))
+                if ps.liquidations >= RESTRICT_AFTER and ps.restricted_until < self.tick:
+                    ps.restricted_until = self.tick + RESTRICT_SECONDS
+                    self.desk.max_leverage_cap[ps.trader] = RESTRICT_LEVERAGE
+                    out.append(ev.Notice(self.tick, ps.trader,
+                                         f"Account restricted: after {ps.liquidations} liquidations the venue caps "
+                                         f"your leverage at {RESTRICT_LEVERAGE}x for the next hour."))
+        return out
+
+    def _margin_calls(self) -> list[ev.Event]:
+        out = []
+        for ps in self.players:
+            for c in self._live_contracts():
+                view = self.position_risk(ps.trader, c)
+                if view is None:
+                    ps.warned.discard(c)
+                    continue
+                ratio = view["margin_ratio"]
+                if ratio >= WARNING_RATIO and c not in ps.warned:
+                    ps.warned.add(c)
+                    out.append(ev.MarginCall(self.tick, ps.trader, CONTRACT_NAMES[c], ratio,
+                                             self.venue.market.mark(c) / 10, view["liquidation_price"]))
+                elif ratio < REARM_RATIO:
+                    ps.warned.discard(c)
+        return out
+
+    def _track(self) -> None:
+        for ps in self.players:
+            e = self.venue.ledger.balance(ps.trader)
+            ps.curve.append(e)
+            ps.peak = max(ps.peak, e)
+            if ps.peak > 0:
+                ps.max_drawdown = max(ps.max_drawdown, min((ps.peak - e) / ps.peak, 1.0))
+        m = self.venue.market
+        self.price_history.append((m.index_ticks, m.last(), m.mark()))
+
+    def _remember(self, events: list) -> None:
+        self.recent_events.extend(events)
+        if len(self.recent_events) > 500:
+            del self.recent_events[:-300]
+
+    # ------------------------------------------------------------------ views
+    def position_risk(self, i: int, c: int) -> dict | None:
+        """Margin, maintenance, ratio, liquidation and bankruptcy price of one position."""
+        v = self.venue
+        book = v.books[c]
+        q = int(book.qty[i])
+        if q == 0:
+            return None
+        mark = v.market.mark(c)
+        mm = int(v.tiers.maintenance(abs(q) * mark))
+        if book.cross[i]:
+            equity = int(v.ledger.cash[i]) - v.cross_maintenance(i, skip=c)
+            ratio_equity = int(v.ledger.cash[i])
+            ratio_mm = v.cross_maintenance(i)
+        else:
+            equity = int(v.ledger.margin[c, i])
+            ratio_equity, ratio_mm = equity, mm
+        lp = int(v.tiers.liquidation_ticks(np.array([q]), np.array([equity]), mark)[0])
+        backing = int(v.ledger.cash[i]) if book.cross[i] else equity
+        bp = float(v.tiers.bankruptcy_ticks(np.array([q]), np.array([backing]), mark)[0])
+        ratio = float("inf") if ratio_equity <= 0 else ratio_mm / ratio_equity
+        return {"qty": q, "margin": equity, "maintenance": mm, "margin_ratio": ratio,
+                "liquidation_price": max(lp, 0) / 10, "bankruptcy_price": max(bp, 0.0) / 10}
+
+    def explain(self, player: int = 0):
+        """Where did this player's margin go? (see :mod:`explain`)"""
+        from .explain import explain
+
+        ps = self.players[player]
+        return explain(self.venue.ledger, ps.trader, ps.name, self.rulebook.name)
+
+    def adl_lights(self, player: int = 0, c: int = PERP) -> int:
+        """1-5: where this player's position stands in the ADL queue of its side (5 = first)."""
+        from .adl import adl_lights, adl_rank
+
+        v = self.venue
+        i = self.players[player].trader
+        book = v.books[c]
+        q = int(book.qty[i])
+        if q == 0:
+            return 0
+        side = np.sign(book.qty) == np.sign(q)
+        side[POOL] = False
+        rank = adl_rank(book.qty, book.entry, v.position_margin(c, np.arange(len(book.qty))), v.market.mark(c))
+        return int(adl_lights(rank, side, np.array([i]))[0])
+
+    def equity(self, player: int = 0) -> int:
+        return self.venue.ledger.balance(self.players[player].trader)
+
+    def score(self, player: int = 0) -> int:
+        ps = self.players[player]
+        return score(ps.start, self.equity(player), ps.max_drawdown, ps.liquidations)
+
+    def total_money(self) -> int:
+        return self.venue.ledger.total()
+
+    def state_hash(self) -> str:
+        """A digest of everything the future depends on: equal hashes mean equal runs."""
+        v = self.venue
+        h = hashlib.sha256()
+        h.update(np.int64(self.tick).tobytes())
+        for arr in (v.ledger.cash, v.ledger.margin, v.ledger.system):
+            h.update(arr.tobytes())
+        for b in v.books:
+            for arr in (b.qty, b.entry, b.leverage, b.cross, b.liq_lo, b.liq_hi):
+                h.update(arr.tobytes())
+        m = v.market
+        h.update(repr((m.index, m.permanent, [(c.transient, c.ema_basis, c.last, c.mark) for c in m.contracts],
+                       m.premium_sum, sorted((o.id, o.lots, o.price) for o in self.desk.orders.values()))).encode())
+        return h.hexdigest()
+
+    @classmethod
+    def replay(cls, config: GameConfig, scenario: Scenario, log: list[dict], ticks: int | None = None) -> "Game":
+        """Re-run a game from its action log (each entry a dict with a ``tick``)."""
+        game = cls(config, scenario)
+        by_tick: dict[int, list[act.Action]] = {}
+        for entry in log:
+            t, a = act.parse_action(entry)
+            by_tick.setdefault(t or 0, []).append(a)
+        end = max(by_tick, default=0) if ticks is None else ticks
+        while True:
+            for a in by_tick.get(game.tick, ()):
+                game.apply(a)
+            if game.tick >= end:
+                break
+            game.step()
+        return game

@@ -1,0 +1,266 @@
+"""Accounts and the journal: every unit of money is somewhere, and every move has a cause.
+
+Where money lives:
+
+* ``cash[i]``      trader i's wallet outside isolated positions (cross positions use it),
+* ``margin[c, i]`` the isolated margin of trader i's position in contract c,
+* ``system[a]``    the insurance fund, the exchange's fee account and the rounding-dust account.
+
+Trader 0 is the liquidity pool (the market maker every order trades against); it is an
+ordinary trader with a big deposit, so its profit and loss is money like everyone's.
+
+The only way to change a balance is a transfer with a :class:`Cause`.  The invariant,
+checked by tests after every tick and action, is ``total() == deposits``.
+
+The journal does not grow with positions x ticks: per (group, cause) net amounts are
+kept as one small matrix, and human players get a per-(cause, counterparty group)
+breakdown of everything they paid or received (what "where did my margin go" reads),
+plus a short list of their discrete transfers for the timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from .money import INT, split_pro_rata
+
+CASH = -1  # pocket id for a trader's wallet; 0..C-1 = isolated margin of that contract
+
+
+class Cause(IntEnum):
+    DEPOSIT = 0
+    VARIATION_MARGIN = 1
+    SLIPPAGE = 2  # fill price vs mark: paid to the counterparty of the trade
+    TRADING_FEE = 3
+    FUNDING = 4
+    LIQUIDATION_FEE = 5
+    LIQUIDATION_TAKEOVER = 6
+    INSURANCE_PAYOUT = 7
+    POOL_TAKEOVER = 8
+    ADL = 9
+    SOCIALISED_LOSS = 10
+    MARGIN_ALLOCATION = 11  # between a trader's own wallet and isolated margin
+    SETTLEMENT = 12  # quarterly expiry: final settlement at index
+
+
+CAUSE_LABEL = {
+    Cause.DEPOSIT: "deposit",
+    Cause.VARIATION_MARGIN: "trading profit and loss",
+    Cause.SLIPPAGE: "spread and slippage",
+    Cause.TRADING_FEE: "trading fees",
+    Cause.FUNDING: "funding",
+    Cause.LIQUIDATION_FEE: "liquidation fee",
+    Cause.LIQUIDATION_TAKEOVER: "margin taken over at bankruptcy",
+    Cause.INSURANCE_PAYOUT: "insurance payout",
+    Cause.POOL_TAKEOVER: "pool take-over",
+    Cause.ADL: "auto-deleveraging",
+    Cause.SOCIALISED_LOSS: "socialised loss",
+    Cause.MARGIN_ALLOCATION: "margin allocation",
+    Cause.SETTLEMENT: "expiry settlement",
+}
+
+
+class System(IntEnum):
+    """System accounts; as journal parties they are the negative ids below."""
+
+    INSURANCE_FUND = 0
+    EXCHANGE_FEES = 1
+    DUST = 2
+
+
+FUND, FEES, DUST = -1, -2, -3  # party ids of the system accounts
+SYSTEM_PARTY = {FUND: System.INSURANCE_FUND, FEES: System.EXCHANGE_FEES, DUST: System.DUST}
+POOL = 0  # trader id of the liquidity pool
+# group ids 0..2 are the system accounts, 3 the liquidity pool; players and personas follow
+G_FUND, G_FEES, G_DUST, G_POOL = 0, 1, 2, 3
+SYSTEM_GROUPS = ("insurance fund", "exchange fees", "rounding dust", "liquidity pool")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One discrete transfer that involves a human player (kept for the timeline)."""
+
+    tick: int
+    cause: Cause
+    src: int
+    dst: int
+    amount: int
+
+
+class Ledger:
+    """Balances in bulk numpy arrays plus a compact journal."""
+
+    def __init__(self, n_traders: int, n_contracts: int, trader_group: np.ndarray, group_names: list[str],
+                 humans: list[int]):
+        self.cash = np.zeros(n_traders, dtype=INT)
+        self.margin = np.zeros((n_contracts, n_traders), dtype=INT)
+        self.system = np.zeros(len(System), dtype=INT)
+        self.deposits = 0
+        self.trader_group = np.asarray(trader_group, dtype=INT)
+        self.group_names = list(group_names)
+        self.humans = list(humans)
+        self._is_human = np.zeros(n_traders, dtype=bool)
+        self._is_human[self.humans] = True
+        # contiguous group blocks let np.add.reduceat sum whole-array deltas per group
+        g = self.trader_group
+        assert np.all(np.diff(g) >= 0), "traders must be ordered by group"
+        self._block_starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        self._block_groups = g[self._block_starts]
+        self.net = np.zeros((len(group_names), len(Cause)), dtype=INT)
+        self.human_flows: dict[int, dict[tuple[Cause, int], int]] = {h: {} for h in self.humans}
+        self.human_deposits: dict[int, int] = {h: 0 for h in self.humans}
+        self.detail: list[Transfer] = []
+
+    # ----------------------------------------------------------------- queries
+    def total(self) -> int:
+        return int(self.cash.sum()) + int(self.margin.sum()) + int(self.system.sum())
+
+    def balance(self, party: int) -> int:
+        """Everything a party owns: wallet plus isolated margins (or the system balance)."""
+        if party < 0:
+            return int(self.system[SYSTEM_PARTY[party]])
+        return int(self.cash[party]) + int(self.margin[:, party].sum())
+
+    def group_of(self, party: int) -> int:
+        return -party - 1 if party < 0 else int(self.trader_group[party])
+
+    @property
+    def insurance_fund(self) -> int:
+        return int(self.system[System.INSURANCE_FUND])
+
+    # ----------------------------------------------------------------- pockets
+    def _add(self, party: int, pocket: int, amount: int) -> None:
+        if party < 0:
+            self.system[SYSTEM_PARTY[party]] += amount
+        elif pocket == CASH:
+            self.cash[party] += amount
+        else:
+            self.margin[pocket, party] += amount
+
+    # ----------------------------------------------------------------- moves
+    def deposit(self, tick: int, party: int, amount: int) -> None:
+        """Money entering the venue from outside (the only way the total grows)."""
+        if amount < 0:
+            raise ValueError("deposit must be non-negative")
+        self._add(party, CASH, amount)
+        self.deposits += amount
+        self.net[self.group_of(party), Cause.DEPOSIT] += amount
+        if party in self.human_deposits:
+            self.human_deposits[party] += amount
+
+    def deposit_many(self, tick: int, idx: np.ndarray, amounts: np.ndarray) -> None:
+        """Deposits of many crowd traders at once (re-entry after a liquidation)."""
+        amounts = np.asarray(amounts, dtype=INT)
+        if len(idx) == 0:
+            return
+        if (amounts < 0).any():
+            raise ValueError("deposit must be non-negative")
+        np.add.at(self.cash, idx, amounts)
+        self.deposits += int(amounts.sum())
+        np.add.at(self.net[:, Cause.DEPOSIT], self.trader_group[idx], amounts)
+        for k in np.flatnonzero(self._is_human[idx]):
+            self.human_deposits[int(idx[k])] += int(amounts[k])
+
+    def transfer(self, tick: int, cause: Cause, src: int, dst: int, amount: int,
+                 src_pocket: int = CASH, dst_pocket: int = CASH) -> None:
+        """Move ``amount`` units from src to dst (a negative amount moves the other way)."""
+        amount = int(amount)
+        if amount == 0:
+            return
+        self._add(src, src_pocket, -amount)
+        self._add(dst, dst_pocket, amount)
+        if cause == Cause.MARGIN_ALLOCATION:
+            return
+        gs, gd = self.group_of(src), self.group_of(dst)
+        self.net[gs, cause] -= amount
+        self.net[gd, cause] += amount
+        for h, other, out in ((src, gd, amount), (dst, gs, -amount)):
+            if h >= 0 and self._is_human[h]:
+                self._flow(h, cause, other, out)
+        if (src >= 0 and self._is_human[src]) or (dst >= 0 and self._is_human[dst]):
+            self.detail.append(Transfer(tick, cause, src, dst, amount))
+
+    def bulk(self, tick: int, cause: Cause, idx: np.ndarray, amounts: np.ndarray, pockets: np.ndarray,
+             counterparty: int, counter_pocket: int = CASH) -> None:
+        """Many traders pay (negative amount) or receive (positive) against one counterparty.
+
+        ``pockets[k]`` is CASH or the contract whose isolated margin trader ``idx[k]`` uses.
+        """
+        idx = np.asarray(idx, dtype=INT)
+        amounts = np.asarray(amounts, dtype=INT)
+        if len(idx) == 0:
+            return
+        pockets = np.asarray(pockets, dtype=INT)
+        in_cash = pockets == CASH
+        np.add.at(self.cash, idx[in_cash], amounts[in_cash])
+        for c in np.unique(pockets[~in_cash]):
+            sel = pockets == c
+            np.add.at(self.margin[c], idx[sel], amounts[sel])
+        total = int(amounts.sum())
+        self._add(counterparty, counter_pocket, -total)
+        gc = self.group_of(counterparty)
+        np.add.at(self.net[:, cause], self.trader_group[idx], amounts)
+        self.net[gc, cause] -= total
+        for k in np.flatnonzero(self._is_human[idx]):
+            h, a = int(idx[k]), int(amounts[k])
+            self._flow(h, cause, gc, -a)
+            self.detail.append(Transfer(tick, cause, counterparty, h, a))
+        if counterparty >= 0 and self._is_human[counterparty]:
+            by_group = self._group_sums(idx, amounts)
+            self._attribute(counterparty, cause, total, by_group)
+
+    def zero_sum(self, tick: int, cause: Cause, deltas: np.ndarray, pockets_cash: np.ndarray,
+                 contract: int, dust: int = 0) -> None:
+        """Apply whole-array deltas that sum to zero (variation margin, funding).
+
+        ``deltas`` has one entry per trader; ``pockets_cash`` lists the traders whose
+        position in ``contract`` is cross margin (their money is in the wallet).  Rounding
+        left over by a pro-rata payment (``dust``, >= 0) goes to the dust account.
+        """
+        total = int(deltas.sum())
+        if total + dust != 0 or dust < 0:
+            raise AssertionError(f"{cause.name} deltas do not sum to zero ({total} + dust {dust})")
+        if dust:
+            self.system[System.DUST] += dust
+            self.net[G_DUST, cause] += dust
+        block = np.add.reduceat(deltas, self._block_starts)
+        by_group = np.zeros(len(self.group_names), dtype=INT)
+        np.add.at(by_group, self._block_groups, block)
+        self.net[:, cause] += by_group
+        for h in self.humans:
+            d = int(deltas[h])
+            if d:
+                self._attribute(h, cause, d, by_group)
+        cross_vals = deltas[pockets_cash]
+        self.cash[pockets_cash] += cross_vals
+        self.margin[contract] += deltas
+        self.margin[contract, pockets_cash] -= cross_vals
+
+    # ----------------------------------------------------------------- journal helpers
+    def _flow(self, h: int, cause: Cause, other_group: int, out: int) -> None:
+        """Record that human h paid ``out`` (received if negative) to other_group."""
+        if out:
+            key = (cause, other_group)
+            flows = self.human_flows[h]
+            flows[key] = flows.get(key, 0) + out
+
+    def _group_sums(self, idx: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        by_group = np.zeros(len(self.group_names), dtype=INT)
+        np.add.at(by_group, self.trader_group[idx], amounts)
+        return by_group
+
+    def _attribute(self, h: int, cause: Cause, delta: int, by_group: np.ndarray) -> None:
+        """Split human h's gain or loss over the groups on the other side, pro rata."""
+        own = self.trader_group[h]
+        side = by_group.copy()
+        side[own] = 0
+        # h lost (delta < 0): the money went to groups that gained; h gained: it came from losers
+        weights = np.where(side > 0, side, 0) if delta < 0 else np.where(side < 0, -side, 0)
+        if weights.sum() == 0:
+            return
+        shares = split_pro_rata(-delta, weights)
+        for g in np.flatnonzero(shares):
+            self._flow(h, cause, int(g), int(shares[g]))

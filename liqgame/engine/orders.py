@@ -1,0 +1,398 @@
+"""Players' orders and account actions: validation, resting orders, triggers.
+
+Every action is checked completely before anything moves; a rejected action returns a
+reason that names the problem and leaves every balance and position as it was.
+
+Order types: market (now, taker fee), limit (rests until last trades through its price,
+fills at that price, maker fee), stop-loss and take-profit (trigger on mark, then close
+reduce-only at market).  Reduce-only orders can only shrink a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import actions as act
+from . import events as ev
+from .book import fill_price
+from .ledger import CASH, Cause
+from .market import CONTRACT_NAMES
+from .money import INT, MoneyError, ceil_div, fee_units, fmt_usd, lots_to_btc, ticks_to_usd, to_lots, to_ticks, \
+    to_units
+from .venue import Venue
+
+MAX_OPEN_ORDERS = 50
+
+
+class Rejected(Exception):
+    """An action refused with a reason (nothing changed)."""
+
+
+@dataclass
+class Order:
+    id: int
+    trader: int
+    contract: int
+    type: str
+    side: int  # +1 buy / -1 sell
+    lots: int
+    price: int | None  # limit or trigger price, ticks
+    reduce_only: bool
+    leverage: int
+    cross: bool
+    tick: int
+
+    def describe(self) -> str:
+        what = "buy" if self.side > 0 else "sell"
+        px = f" @ {ticks_to_usd(self.price):,.1f}" if self.price is not None else ""
+        label = self.type.replace("_", "-")
+        ro = " reduce-only" if self.reduce_only and self.type in ("market", "limit") else ""
+        return f"#{self.id} {label} {what} {lots_to_btc(self.lots):g} BTC{px}{ro} ({CONTRACT_NAMES[self.contract]})"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an order would do, before it is confirmed (the ticket shows this)."""
+
+    ok: bool
+    reason: str
+    fill_price: float | None = None
+    initial_margin: int = 0
+    fee: int = 0
+    liquidation_price: float | None = None
+    notional: int = 0
+    max_leverage: int = 125
+
+
+class OrderDesk:
+    """The players' side of the exchange: resting orders and the checks behind every action."""
+
+    def __init__(self, venue: Venue):
+        self.v = venue
+        self.orders: dict[int, Order] = {}
+        self.next_id = 1
+        self.leverage: dict[tuple[int, int], int] = {}  # (trader, contract) -> chosen leverage
+        self.cross: dict[tuple[int, int], bool] = {}
+        self.max_leverage_cap: dict[int, int] = {}  # trader -> venue-imposed cap (account restriction)
+
+    # ------------------------------------------------------------------ settings
+    def leverage_of(self, i: int, c: int) -> int:
+        return self.leverage.get((i, c), 10)
+
+    def cross_of(self, i: int, c: int) -> bool:
+        return self.cross.get((i, c), False)
+
+    # ------------------------------------------------------------------ parsing
+    def _contract(self, name: str) -> int:
+        return CONTRACT_NAMES.index(name)
+
+    def build(self, i: int, a: act.PlaceOrder) -> Order:
+        if a.type not in act.ORDER_TYPES:
+            raise Rejected(f"unknown order type {a.type!r}")
+        if a.side not in act.SIDES:
+            raise Rejected(f"side must be long/buy or short/sell, got {a.side!r}")
+        c = self._contract(a.contract)
+        lots = self._lots(a.qty)
+        price = None
+        if a.type != "market":
+            if a.price is None:
+                raise Rejected(f"a {a.type.replace('_', '-')} order needs a price")
+            price = self._price(a.price)
+        lev = a.leverage if a.leverage is not None else self.leverage_of(i, c)
+        if not 1 <= lev <= 125:
+            raise Rejected(f"leverage must be between 1x and 125x, got {lev}x")
+        cross = self.cross_of(i, c) if a.margin is None else a.margin == "cross"
+        reduce_only = a.reduce_only or a.type in ("stop_loss", "take_profit")
+        return Order(0, i, c, a.type, act.SIDES[a.side], lots, price, reduce_only, int(lev), cross, self.v.tick)
+
+    @staticmethod
+    def _lots(qty) -> int:
+        if qty is None:
+            raise Rejected("size is missing")
+        try:
+            lots = to_lots(qty)
+        except MoneyError as e:
+            raise Rejected(str(e).replace("size", "size (BTC)")) from None
+        if lots <= 0:
+            raise Rejected(f"size must be at least one lot (0.001 BTC), got {qty}")
+        if lots > 10_000_000:
+            raise Rejected(f"size {qty} BTC is larger than the whole market")
+        return lots
+
+    @staticmethod
+    def _price(p) -> int:
+        try:
+            t = to_ticks(p)
+        except MoneyError as e:
+            raise Rejected(str(e)) from None
+        if t <= 0:
+            raise Rejected(f"price must be positive, got {p}")
+        if t > 10**9:
+            raise Rejected(f"price {p} is out of range")
+        return t
+
+    # ------------------------------------------------------------------ checks
+    def check_leverage(self, i: int, lev: int, notional: int) -> None:
+        if not 1 <= lev <= 125:
+            raise Rejected(f"leverage must be between 1x and 125x, got {lev}x")
+        cap = self.max_leverage_cap.get(i)
+        if cap is not None and lev > cap:
+            raise Rejected(f"your account is restricted to {cap}x after repeated liquidations")
+        tier_max = self.v.tiers.max_leverage(notional)
+        if lev > tier_max:
+            raise Rejected(f"{lev}x is above this position size's tier maximum of {tier_max}x "
+                           f"(max notional at {lev}x: {fmt_usd(self.v.tiers.max_notional(lev))})")
+
+    def fill_estimate(self, o: Order) -> int:
+        if o.type == "limit":
+            return o.price
+        return fill_price(self.v.market.p.book, o.side, o.lots, self.v.market.last(o.contract))[0]
+
+    def plan(self, o: Order, price: int) -> dict:
+        """Money and size effects of filling order ``o`` at ``price`` (no side effects)."""
+        v, c, i = self.v, o.contract, o.trader
+        book = v.books[c]
+        q = int(book.qty[i])
+        dq = o.side * o.lots
+        if o.reduce_only:
+            if q == 0 or np.sign(q) == np.sign(dq):
+                raise Rejected("reduce-only: there is no opposite position to reduce")
+            dq = o.side * min(o.lots, abs(q))
+        new = q + dq
+        closing = min(abs(q), abs(dq)) if q and np.sign(q) != np.sign(dq) else 0
+        opening = abs(dq) - closing
+        fresh = opening > 0 and np.sign(q) != np.sign(dq)
+        lev = o.leverage if (fresh or q == 0) else int(book.leverage[i])
+        cross = o.cross if (fresh or q == 0) else bool(book.cross[i])
+        mark = v.market.mark(c)
+        fee = int(fee_units(abs(dq) * price, v.fees.maker_ppm if o.type == "limit" else v.fees.taker_ppm))
+        unit = 1 if dq > 0 else -1
+        slip_close, slip_open = unit * closing * (price - mark), unit * opening * (price - mark)
+        margin = int(v.ledger.margin[c, i])
+        rel = 0
+        if closing and not book.cross[i]:
+            rel = margin if closing == abs(q) else margin * closing // abs(q)
+        im = int(ceil_div(opening * price, lev))
+        iso_open = 0 if cross else im - slip_open
+        cash_cost = fee + slip_close + (slip_open if cross else 0)
+        return dict(dq=dq, new=new, opening=opening, closing=closing, lev=lev, cross=cross, fee=fee, im=im,
+                    rel=rel, cash_cost=cash_cost, margin_after=(margin - rel + iso_open) if new else 0)
+
+    def available(self, i: int) -> int:
+        """Wallet money free for new margin: cash minus cross initial margin and resting orders."""
+        return int(self.v.ledger.cash[i]) - self.v.cross_initial_margin(i) - self.reserved(i)
+
+    def reserved(self, i: int, skip: int | None = None) -> int:
+        total = 0
+        for o in self.orders.values():
+            if o.trader == i and o.id != skip and o.type == "limit" and not o.reduce_only:
+                total += int(ceil_div(o.lots * o.price, o.leverage)) + int(fee_units(o.lots * o.price,
+                                                                                    self.v.fees.maker_ppm))
+        return total
+
+    def check_fill(self, o: Order, price: int, reserve_only: bool = False) -> dict:
+        """Everything that must hold for ``o`` to fill at ``price``; raises Rejected."""
+        p = self.plan(o, price)
+        i = o.trader
+        if p["opening"]:
+            self.check_leverage(i, p["lev"], abs(p["new"]) * price)
+            need = p["im"] + max(p["cash_cost"], 0)
+            free = self.available(i) + (p["rel"] if not reserve_only else 0)
+            if o.type == "limit" and not reserve_only:
+                free += self.reserved(i) - self.reserved(i, skip=o.id)
+            if need > free:
+                raise Rejected(f"insufficient margin: this order needs {fmt_usd(need)} "
+                               f"(initial margin {fmt_usd(p['im'])} + fee {fmt_usd(p['fee'])}), "
+                               f"available {fmt_usd(max(free, 0))}")
+            lp = self.liquidation_price_after(o, p)
+            mark = ticks_to_usd(self.v.market.mark(o.contract))
+            if lp is not None and (mark <= lp if p["new"] > 0 else mark >= lp):
+                raise Rejected(f"this order would be liquidated at once: its liquidation price {lp:,.1f} "
+                               f"is already reached by the mark {mark:,.1f}")
+        return p
+
+    # ------------------------------------------------------------------ actions
+    def preview(self, i: int, a: act.PlaceOrder) -> Preview:
+        """The ticket's preview: fill estimate, initial margin, fee and the liquidation price."""
+        try:
+            o = self.build(i, a)
+            price = self.fill_estimate(o) if o.type in ("market", "limit") else o.price
+            p = self.check_fill(o, price)
+        except Rejected as e:
+            return Preview(False, str(e))
+        lp = self.liquidation_price_after(o, p)
+        return Preview(True, "", ticks_to_usd(price), p["im"], p["fee"], lp, abs(p["new"]) * price,
+                       self.v.tiers.max_leverage(abs(p["new"]) * price))
+
+    def liquidation_price_after(self, o: Order, p: dict) -> float | None:
+        v, c, i = self.v, o.contract, o.trader
+        if p["new"] == 0:
+            return None
+        mark = v.market.mark(c)
+        if p["cross"]:
+            cash_after = int(v.ledger.cash[i]) - p["cash_cost"] + p["rel"]
+            m = cash_after - v.cross_maintenance(i, skip=c)
+        else:
+            m = p["margin_after"]
+        lp = int(v.tiers.liquidation_ticks(np.array([p["new"]]), np.array([m]), mark)[0])
+        return ticks_to_usd(lp) if lp > 0 else 0.0
+
+    def place(self, i: int, a: act.PlaceOrder) -> list[ev.Event]:
+        o = self.build(i, a)
+        if o.type == "market":
+            return self.fill(o, self.fill_estimate(o), maker=False, reason="order")
+        if sum(1 for x in self.orders.values() if x.trader == i) >= MAX_OPEN_ORDERS:
+            raise Rejected(f"at most {MAX_OPEN_ORDERS} open orders")
+        if o.type == "limit":
+            self.check_fill(o, o.price, reserve_only=True)
+        else:
+            q = int(self.v.books[o.contract].qty[i])
+            if q == 0 or np.sign(q) == o.side:
+                raise Rejected(f"a {o.type.replace('_', '-')} order needs an open position on the other side")
+            mark = self.v.market.mark(o.contract)
+            long_pos = q > 0
+            wrong = (o.type == "stop_loss" and ((long_pos and o.price >= mark) or (not long_pos and o.price <= mark))) \
+                or (o.type == "take_profit" and ((long_pos and o.price <= mark) or (not long_pos and o.price >= mark)))
+            if wrong:
+                where = "below" if (o.type == "stop_loss") == long_pos else "above"
+                raise Rejected(f"a {o.type.replace('_', '-')} for this {'long' if long_pos else 'short'} must be "
+                               f"{where} the mark price {ticks_to_usd(mark):,.1f}")
+        o.id = self.next_id
+        self.next_id += 1
+        self.orders[o.id] = o
+        return [ev.OrderPlaced(self.v.tick, i, o.id, o.describe())]
+
+    def fill(self, o: Order, price: int, maker: bool, reason: str) -> list[ev.Event]:
+        p = self.check_fill(o, price)
+        v = self.v
+        fees = v.execute_fills(o.contract, [o.trader], [p["dq"]], price,
+                               fee_ppm=v.fees.maker_ppm if maker else v.fees.taker_ppm,
+                               leverage=[p["lev"]], cross=[p["cross"]])
+        if not maker:
+            v.market.trade(o.contract, o.side, abs(p["dq"]))  # a market order moves the price
+            v.settle(o.contract)
+        return [ev.Fill(v.tick, o.trader, CONTRACT_NAMES[o.contract], "buy" if p["dq"] > 0 else "sell",
+                        lots_to_btc(abs(p["dq"])), ticks_to_usd(price), ticks_to_usd(v.market.mark(o.contract)),
+                        int(fees[0]), maker, reason)]
+
+    def cancel(self, i: int, order_id: int, reason: str = "cancelled") -> list[ev.Event]:
+        o = self.orders.get(order_id)
+        if o is None or o.trader != i:
+            raise Rejected(f"unknown order id {order_id}")
+        del self.orders[order_id]
+        return [ev.OrderCancelled(self.v.tick, i, order_id, reason)]
+
+    def close(self, i: int, a: act.ClosePosition) -> list[ev.Event]:
+        c = self._contract(a.contract)
+        q = int(self.v.books[c].qty[i])
+        if q == 0:
+            raise Rejected(f"there is no open {a.contract} position to close")
+        lots = abs(q) if a.qty is None else min(self._lots(a.qty), abs(q))
+        o = Order(0, i, c, "market", -int(np.sign(q)), lots, None, True, 1, False, self.v.tick)
+        return self.fill(o, self.fill_estimate(o), maker=False, reason="close")
+
+    def move_margin(self, i: int, c_name: str, amount, add: bool) -> list[ev.Event]:
+        c = self._contract(c_name)
+        v = self.v
+        book = v.books[c]
+        if book.qty[i] == 0:
+            raise Rejected(f"there is no open {c_name} position")
+        if book.cross[i]:
+            raise Rejected("margin can only be added to or removed from an isolated position")
+        try:
+            units = to_units(amount)
+        except MoneyError as e:
+            raise Rejected(str(e)) from None
+        if units <= 0:
+            raise Rejected(f"amount must be positive, got {amount}")
+        if add:
+            if units > self.available(i):
+                raise Rejected(f"insufficient balance: available {fmt_usd(max(self.available(i), 0))}")
+        else:
+            mark = v.market.mark(c)
+            im = int(ceil_div(abs(int(book.qty[i])) * mark, int(book.leverage[i])))
+            free = int(v.ledger.margin[c, i]) - im
+            if units > free:
+                raise Rejected(f"can remove at most {fmt_usd(max(free, 0))}: the position must keep its "
+                               f"initial margin {fmt_usd(im)}")
+        v.reallocate(c, [i], [units if add else -units])
+        v.refresh_triggers(c, [i])
+        verb = "added to" if add else "removed from"
+        return [ev.Notice(v.tick, i, f"{fmt_usd(units)} {verb} the {c_name} position's margin")]
+
+    def set_leverage(self, i: int, c_name: str, lev: int) -> list[ev.Event]:
+        c = self._contract(c_name)
+        v = self.v
+        book = v.books[c]
+        q = abs(int(book.qty[i]))
+        mark = v.market.mark(c)
+        self.check_leverage(i, lev, q * mark)
+        if q and not book.cross[i]:
+            target = int(ceil_div(q * mark, lev))
+            have = int(v.ledger.margin[c, i])
+            delta = target - have
+            if delta > 0 and delta > self.available(i):
+                raise Rejected(f"{lev}x needs {fmt_usd(delta)} more margin; available "
+                               f"{fmt_usd(max(self.available(i), 0))}")
+            if delta < 0:
+                mm = int(v.tiers.maintenance(q * mark))
+                if target <= mm:
+                    raise Rejected(f"{lev}x would put the position under maintenance margin")
+            v.reallocate(c, [i], [delta])
+        elif q and book.cross[i]:
+            old = int(book.leverage[i])
+            book.leverage[i] = lev
+            if self.available(i) < 0:
+                book.leverage[i] = old
+                raise Rejected(f"{lev}x needs more initial margin than the wallet has free")
+        if q:
+            book.leverage[i] = lev
+            v.refresh_triggers(c, [i])
+        self.leverage[(i, c)] = lev
+        return [ev.Notice(v.tick, i, f"{c_name} leverage set to {lev}x")]
+
+    def set_margin_mode(self, i: int, c_name: str, mode: str) -> list[ev.Event]:
+        c = self._contract(c_name)
+        if self.v.books[c].qty[i] != 0:
+            raise Rejected("close the position before changing its margin mode")
+        self.cross[(i, c)] = mode == "cross"
+        return [ev.Notice(self.v.tick, i, f"{c_name} margin mode set to {mode}")]
+
+    # ------------------------------------------------------------------ each tick
+    def trigger(self) -> list[ev.Event]:
+        """Fill limit orders the last price traded through; fire stops and take-profits on mark."""
+        out: list[ev.Event] = []
+        v = self.v
+        for o in sorted(self.orders.values(), key=lambda o: o.id):
+            if o.id not in self.orders:
+                continue
+            last, mark = v.market.last(o.contract), v.market.mark(o.contract)
+            q = int(v.books[o.contract].qty[o.trader])
+            if o.type == "limit":
+                hit = last <= o.price if o.side > 0 else last >= o.price
+                if hit:
+                    del self.orders[o.id]
+                    out += self._try(o, o.price, True, "limit")
+            else:
+                if q == 0:
+                    del self.orders[o.id]
+                    out.append(ev.OrderCancelled(v.tick, o.trader, o.id, "position closed"))
+                    continue
+                long_pos = q > 0
+                if o.type == "stop_loss":
+                    hit = mark <= o.price if long_pos else mark >= o.price
+                else:
+                    hit = mark >= o.price if long_pos else mark <= o.price
+                if hit:
+                    del self.orders[o.id]
+                    o.lots = min(o.lots, abs(q))
+                    out += self._try(o, self.fill_estimate(o), False, o.type.replace("_", "-"))
+        return out
+
+    def _try(self, o: Order, price: int, maker: bool, reason: str) -> list[ev.Event]:
+        try:
+            return self.fill(o, price, maker, reason)
+        except Rejected as e:
+            return [ev.OrderCancelled(self.v.tick, o.trader, o.id, f"not filled: {e}")]

@@ -1,0 +1,132 @@
+"""All positions of one contract as numpy arrays, one row per trader (bots and humans alike).
+
+One-way mode: a trader has at most one position per contract, ``qty`` signed in lots.
+Variation margin is settled at the mark every tick, so a position's money is its
+isolated margin (``Ledger.margin``) or, for cross margin, the trader's wallet.
+
+Each isolated position carries its exact liquidation trigger in ticks (``liq_lo`` for
+longs, ``liq_hi`` for shorts).  Settling variation margin does not move it, so it is
+recomputed only when the position or its margin changes; the tick's liquidation check
+is then two comparisons, and usually not even that: ``max(liq_lo)`` and ``min(liq_hi)``
+tell in O(1) that nobody can be liquidated at this mark.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .money import INT
+from .risk import TierTable
+
+NO_LONG_TRIGGER = -1  # mark never <= -1
+NO_SHORT_TRIGGER = np.iinfo(np.int64).max
+
+
+class Triggers:
+    """Per-trader price triggers: ``lo`` fires when price <= lo, ``hi`` when price >= hi.
+
+    ``max(lo)`` and ``min(hi)`` are cached, so a tick where nothing can fire costs O(1);
+    the cache may be stale in the safe direction only (recomputed when it says "maybe").
+    """
+
+    def __init__(self, n: int):
+        self.lo = np.full(n, NO_LONG_TRIGGER, dtype=INT)
+        self.hi = np.full(n, NO_SHORT_TRIGGER, dtype=INT)
+        self._max_lo, self._min_hi = NO_LONG_TRIGGER, NO_SHORT_TRIGGER
+
+    def set(self, idx, lo, hi) -> None:
+        lo, hi = np.asarray(lo, dtype=INT), np.asarray(hi, dtype=INT)
+        self.lo[idx] = lo
+        self.hi[idx] = hi
+        if lo.size:
+            self._max_lo = max(self._max_lo, int(lo.max()))
+            self._min_hi = min(self._min_hi, int(hi.min()))
+
+    def unset(self, idx) -> None:
+        self.lo[idx] = NO_LONG_TRIGGER
+        self.hi[idx] = NO_SHORT_TRIGGER
+
+    def reset(self) -> None:
+        self.unset(slice(None))
+        self._max_lo, self._min_hi = NO_LONG_TRIGGER, NO_SHORT_TRIGGER
+
+    def fired(self, price: int) -> np.ndarray:
+        """Trader ids whose trigger the price has reached (sorted)."""
+        if self._max_lo < price < self._min_hi:
+            return np.empty(0, dtype=INT)
+        self._max_lo, self._min_hi = int(self.lo.max()), int(self.hi.min())
+        if self._max_lo < price < self._min_hi:
+            return np.empty(0, dtype=INT)
+        return np.flatnonzero((self.lo >= price) | (self.hi <= price))
+
+
+class PositionBook:
+    def __init__(self, n_traders: int, tiers: TierTable, name: str = "perp"):
+        self.name = name
+        self.tiers = tiers
+        self.qty = np.zeros(n_traders, dtype=INT)
+        self.entry = np.zeros(n_traders, dtype=np.float64)  # average entry, ticks (display, ADL rank)
+        self.leverage = np.full(n_traders, 10, dtype=INT)
+        self.cross = np.zeros(n_traders, dtype=bool)
+        self.liq = Triggers(n_traders)
+
+    @property
+    def liq_lo(self) -> np.ndarray:
+        return self.liq.lo
+
+    @property
+    def liq_hi(self) -> np.ndarray:
+        return self.liq.hi
+
+    # ------------------------------------------------------------------ triggers
+    def refresh(self, idx, margin: np.ndarray, mark: int) -> None:
+        """Recompute liquidation triggers of positions ``idx`` from their margin at ``mark``."""
+        idx = np.atleast_1d(np.asarray(idx, dtype=INT))
+        if len(idx) == 0:
+            return
+        q = self.qty[idx]
+        lp = self.tiers.liquidation_ticks(q, margin[idx], mark)
+        iso = ~self.cross[idx]
+        self.liq.set(idx, np.where((q > 0) & iso, lp, NO_LONG_TRIGGER), np.where((q < 0) & iso, lp, NO_SHORT_TRIGGER))
+
+    def refresh_all(self, margin: np.ndarray, mark: int) -> None:
+        self.liq.reset()
+        self.refresh(np.flatnonzero(self.qty), margin, mark)
+
+    def triggered(self, mark: int) -> np.ndarray:
+        """Isolated positions whose liquidation price the mark has reached (sorted trader ids)."""
+        return self.liq.fired(mark)
+
+    def clear(self, idx) -> None:
+        """Positions closed: no size, no trigger."""
+        self.qty[idx] = 0
+        self.entry[idx] = 0.0
+        self.liq.unset(idx)
+
+    # ------------------------------------------------------------------ views
+    def open_interest(self) -> int:
+        """Long open interest in lots (equal to short open interest by construction)."""
+        return int(self.qty[self.qty > 0].sum())
+
+    def net(self) -> int:
+        return int(self.qty.sum())
+
+    def apply_fill(self, idx, dq, price_ticks) -> np.ndarray:
+        """Update size and average entry for fills ``dq`` at ``price_ticks``; returns old sizes.
+
+        Increasing moves the entry to the size-weighted average; reducing keeps it;
+        flipping starts a new entry at the fill price.
+        """
+        idx = np.atleast_1d(np.asarray(idx, dtype=INT))
+        dq = np.atleast_1d(np.asarray(dq, dtype=INT))
+        price = np.broadcast_to(np.asarray(price_ticks, dtype=np.float64), dq.shape)
+        old = self.qty[idx].copy()
+        new = old + dq
+        same = (old == 0) | (np.sign(old) == np.sign(dq))
+        flipped = (np.sign(new) != np.sign(old)) & (old != 0) & (new != 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            avg = (self.entry[idx] * np.abs(old) + price * np.abs(dq)) / np.abs(new)
+        entry = np.where(same, avg, np.where(flipped, price, self.entry[idx]))
+        self.entry[idx] = np.where(new == 0, 0.0, entry)
+        self.qty[idx] = new
+        return old

@@ -1,0 +1,149 @@
+"""The exchange's state in one place: ledger, position books, market, rules, and fills.
+
+``execute_fills`` is the single path by which any position changes size through trading
+(players, the crowd, liquidation orders are separate): it settles the fill price against
+the mark with the counterparty (the liquidity pool), charges the fee, releases margin of
+the closed part and allocates initial margin to the opened part, all vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .ledger import CASH, FEES, POOL, Cause, Ledger
+from .market import Market
+from .money import INT, ceil_div, fee_units
+from .positions import PositionBook
+from .risk import TierTable
+from .rulebooks import Rulebook
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    taker_ppm: int = 500  # 0.05 %
+    maker_ppm: int = 200  # 0.02 %
+
+
+class Venue:
+    def __init__(self, ledger: Ledger, books: list[PositionBook], market: Market, tiers: TierTable,
+                 rulebook: Rulebook, fees: FeeSchedule, humans: list[int]):
+        self.ledger = ledger
+        self.books = books
+        self.market = market
+        self.tiers = tiers
+        self.rulebook = rulebook
+        self.fees = fees
+        self.humans = humans
+        self.cross_candidates = np.array([POOL, *humans], dtype=INT)  # only these may use cross margin
+        self.settled = [market.mark(c) for c in range(len(books))]
+        self.tick = 0
+
+    # ------------------------------------------------------------------ views
+    def cross_positions(self, c: int) -> np.ndarray:
+        book = self.books[c]
+        cand = self.cross_candidates
+        return cand[book.cross[cand] & (book.qty[cand] != 0)]
+
+    def position_margin(self, c: int, idx) -> np.ndarray:
+        """Money backing positions ``idx``: isolated margin, or for cross the trader's wallet."""
+        book = self.books[c]
+        return np.where(book.cross[idx], self.ledger.cash[idx], self.ledger.margin[c, idx])
+
+    def cross_initial_margin(self, i: int) -> int:
+        """Initial margin the wallet must keep for trader i's cross positions, at mark."""
+        total = 0
+        for c, book in enumerate(self.books):
+            if book.cross[i] and book.qty[i]:
+                total += ceil_div(abs(int(book.qty[i])) * self.market.mark(c), int(book.leverage[i]))
+        return total
+
+    def cross_maintenance(self, i: int, skip: int | None = None) -> int:
+        total = 0
+        for c, book in enumerate(self.books):
+            if c != skip and book.cross[i] and book.qty[i]:
+                total += int(self.tiers.maintenance(abs(int(book.qty[i])) * self.market.mark(c)))
+        return total
+
+    def refresh_triggers(self, c: int, idx) -> None:
+        book = self.books[c]
+        book.refresh(idx, self.ledger.margin[c], self.market.mark(c))
+
+    # ------------------------------------------------------------------ settlement
+    def settle(self, c: int) -> None:
+        """Variation margin: mark every position of contract c to the current mark."""
+        m = self.market.mark(c)
+        dp = m - self.settled[c]
+        if dp:
+            book = self.books[c]
+            self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, book.qty * dp, self.cross_positions(c), c)
+            self.settled[c] = m
+
+    def settle_all(self) -> None:
+        for c in range(len(self.books)):
+            self.settle(c)
+
+    # ------------------------------------------------------------------ fills
+    def execute_fills(self, c: int, idx, dq, price, *, fee_ppm: int, leverage=None, cross=None,
+                      counterparty: int = POOL) -> np.ndarray:
+        """Traders ``idx`` trade ``dq`` lots (signed) at ``price`` ticks against the pool.
+
+        Returns the fees charged. The caller has checked margin; this only moves money.
+        ``leverage``/``cross`` apply to positions opened from flat (or flipped).
+        """
+        idx = np.atleast_1d(np.asarray(idx, dtype=INT))
+        dq = np.atleast_1d(np.asarray(dq, dtype=INT))
+        price = np.broadcast_to(np.asarray(price, dtype=INT), dq.shape)
+        self.settle(c)  # positions must be marked at the mark the fill is settled against
+        book, led, m = self.books[c], self.ledger, self.market.mark(c)
+        q = book.qty[idx]
+        aq, adq = np.abs(q), np.abs(dq)
+        closing = np.where((q != 0) & (np.sign(q) != np.sign(dq)), np.minimum(aq, adq), 0)
+        opening = adq - closing
+        iso_old = ~book.cross[idx]
+        # 1. the closed part's share of isolated margin goes back to the wallet
+        marg = led.margin[c, idx]
+        safe = np.where(aq == 0, 1, aq)
+        rel = np.where(iso_old & (closing > 0), np.where(closing == aq, marg, marg * closing // safe), 0)
+        self.reallocate(c, idx, -rel)
+        # 2. fill price vs mark is settled with the counterparty: the closed part's difference
+        #    is realised in the wallet, the opened part's is the new position's unrealised P&L
+        #    (its isolated margin starts at IM + q*(mark - fill), as on a real venue)
+        unit = np.sign(dq)
+        slip_close = unit * closing * (price - m)
+        slip_open = unit * opening * (price - m)
+        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_close, np.full(len(idx), CASH), counterparty)
+        # 3. the fee goes to the exchange
+        fees = fee_units(adq * price, fee_ppm)
+        led.bulk(self.tick, Cause.TRADING_FEE, idx, -fees, np.full(len(idx), CASH), FEES)
+        # 4. sizes and entries, the counterparty's too
+        book.apply_fill(idx, dq, price)
+        total = int(dq.sum())
+        if total and counterparty >= 0:
+            vwap = int(round(float((dq * price).sum()) / total))
+            book.apply_fill([counterparty], [-total], vwap)
+        # 5. positions opened from flat (or flipped) take the requested mode and leverage
+        fresh = (opening > 0) & (np.sign(q) != np.sign(dq))
+        if leverage is not None:
+            book.leverage[idx[fresh]] = np.broadcast_to(np.asarray(leverage, dtype=INT), idx.shape)[fresh]
+        if cross is not None:
+            book.cross[idx[fresh]] = np.broadcast_to(np.asarray(cross, dtype=bool), idx.shape)[fresh]
+        # 6. initial margin of the opened part moves into isolated margin, which then pays
+        #    the opened part's fill-vs-mark difference
+        iso_new = ~book.cross[idx]
+        lev = book.leverage[idx]
+        im = np.where(iso_new, ceil_div(opening * price, lev), 0)
+        self.reallocate(c, idx, im)
+        pockets = np.where(iso_new, c, CASH)
+        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_open, pockets, counterparty)
+        self.refresh_triggers(c, idx)
+        return fees
+
+    def reallocate(self, c: int, idx, amounts) -> None:
+        """Move a trader's own money between wallet and isolated margin (no journal cause)."""
+        amounts = np.asarray(amounts, dtype=INT)
+        if not amounts.any():
+            return
+        np.add.at(self.ledger.cash, idx, -amounts)
+        np.add.at(self.ledger.margin[c], idx, amounts)

@@ -1,0 +1,36 @@
+"""Persistence for liqgame: saved sessions, high scores, lesson progress and settings.
+
+Usage::
+
+    from liqgame.store import Store, resolve_data_dir, daily_seed, format_scores_table
+
+    store = Store(resolve_data_dir(args.data_dir))     # --data-dir, then $LIQGAME_HOME, then platform dir
+    for message in store.warnings: show(message)       # corrupt file moved aside, read-only dir, ...
+    result = store.save_session(record, actions)       # SaveResult(ok, session_id, message); never raises
+    rows = store.top_scores(scenario="crash-2021", kind="free")
+    print(format_scores_table(rows))                   # or json.dumps(rows) for --json
+
+See ``store.py`` for the guarantees (atomic writes, inter-process lock, repair of bad files) and
+``records.py`` for the record fields.
+"""
+
+from .daily import daily_key, daily_seed
+from .paths import resolve_data_dir
+from .ranking import format_scores_table
+from .records import SESSION_FIELDS, clean_name
+from .store import SaveResult, SessionNotFound, SessionUnreadable, Store, StoreError, VerifyResult
+
+__all__ = [
+    "SESSION_FIELDS",
+    "SaveResult",
+    "SessionNotFound",
+    "SessionUnreadable",
+    "Store",
+    "StoreError",
+    "VerifyResult",
+    "clean_name",
+    "daily_key",
+    "daily_seed",
+    "format_scores_table",
+    "resolve_data_dir",
+]
