@@ -384,6 +384,18 @@ class Game:
         return {"qty": q, "margin": equity, "maintenance": mm, "margin_ratio": ratio,
                 "liquidation_price": max(lp, 0) / 10, "bankruptcy_price": max(bp, 0.0) / 10}
 
+    def snapshot(self):
+        """An immutable view for the UI (see :mod:`snapshot`)."""
+        from .snapshot import snapshot
+
+        return snapshot(self)
+
+    def heatmap(self, c: int = PERP, buckets: int = 48, span: float = 0.15):
+        """Liquidation heatmap around the mark (see :func:`snapshot.heatmap`)."""
+        from .snapshot import heatmap
+
+        return heatmap(self, c, buckets, span)
+
     def explain(self, player: int = 0):
         """Where did this player's margin go? (see :mod:`explain`)"""
         from .explain import explain
