@@ -1,0 +1,542 @@
+"""The ``Store``: saved sessions, high scores, lesson progress and settings for one data directory.
+
+How a call works:
+
+* **Reads** (``top_scores``, ``sessions``, ``settings``...) read the index file afresh and validate it.
+  No lock is needed: writers replace the file atomically, so a reader always sees a whole file.
+* **Writes** hold the exclusive file lock, re-read and validate the index under it, apply TinyDB
+  operations to that snapshot in memory, and write the file once (``_transaction``). Two game
+  processes therefore never lose each other's saves, and no stale cache survives between calls.
+* **Bad files** are never fatal: an unreadable index is moved aside to ``<name>.corrupt-<timestamp>``
+  and the session index is rebuilt from the per-session files; an unreadable session file is moved
+  aside and its score entry marked as failed. Each event adds a sentence to ``warnings``.
+* **Unwritable data dir**: ``writable`` is False, ``warnings`` says why, and every save returns a
+  ``SaveResult`` with ``ok=False`` and a "not saved: ..." message instead of raising.
+
+Public methods never raise for disk or data problems, with two documented exceptions:
+``load_session`` raises ``SessionNotFound`` / ``SessionUnreadable`` (both ``StoreError``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+from tinydb import Query, TinyDB
+
+from .atomic import (
+    TMP_PREFIX,
+    AtomicJSONStorage,
+    BufferStorage,
+    file_lock,
+    move_aside,
+    remove_stale_temps,
+    try_lock,
+)
+from .daily import daily_key
+from .logs import LogError, encode_log, read_log, write_log
+from .paths import LOG_SUFFIX, Layout, resolve_data_dir
+from .ranking import FAILED, VERIFIED, rank, score_row, status_of
+from .records import (
+    INDEX_FIELDS,
+    INDEX_VERSION,
+    LESSON_STATUSES,
+    SESSION_ID_RE,
+    RecordError,
+    as_number,
+    check_setting,
+    clean_name,
+    index_entry,
+    new_index,
+    new_session_id,
+    normalize_record,
+    signature,
+    validate_index,
+)
+
+Replayer = Callable[[dict, list], tuple]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Outcome of a save call: ``ok``, the new session id (sessions only) and a message for the player."""
+
+    ok: bool
+    session_id: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of replaying one session. ``recorded`` is False if the result could not be written
+    (read-only store, or the entry changed while the replay ran)."""
+
+    session_id: str
+    ok: bool
+    reason: str
+    recorded: bool
+
+
+class StoreError(Exception):
+    """Base class of the errors ``load_session`` raises."""
+
+
+class SessionNotFound(StoreError, KeyError):
+    """No session with this id in the index."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class SessionUnreadable(StoreError):
+    """The session's file is missing or corrupt (it was moved aside; the message says where)."""
+
+
+def _describe(exc: BaseException) -> str:
+    """Short, player-readable reason for a read failure."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON at line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
+    return as_number(a) is not None and as_number(b) is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _unpack_replay(outcome: Any) -> tuple[int | float, str, Mapping[str, Any]]:
+    """Accept ``(score, state_hash)`` or ``(score, state_hash, {recomputed field: value})``."""
+    if not isinstance(outcome, (tuple, list)) or len(outcome) not in (2, 3):
+        raise TypeError(f"replayer must return (score, state_hash[, extras]), got {outcome!r:.80}")
+    score, state_hash = as_number(outcome[0]), outcome[1]
+    extras = outcome[2] if len(outcome) == 3 else {}
+    if score is None or not isinstance(state_hash, str) or not isinstance(extras, Mapping):
+        raise TypeError(f"replayer returned bad types: {outcome!r:.80}")
+    return score, state_hash, extras
+
+
+class Store:
+    """Persistence for one data directory (see the module docstring for the guarantees).
+
+    Attributes: ``data_dir``, ``path`` (the index file), ``writable``, ``warnings`` (messages for
+    the player, oldest first; the UI should show them once).
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, *, lock_timeout: float = 15.0):
+        root = resolve_data_dir(None) if data_dir is None else Path(data_dir).expanduser()
+        self._layout = Layout(root)
+        self._index = AtomicJSONStorage(self._layout.index)
+        self._lock_timeout = lock_timeout
+        self._unwritable_reason: str | None = None
+        self._reported_unreadable = False
+        self.data_dir: Path = root
+        self.path: Path = self._layout.index
+        self.warnings: list[str] = []
+        self.writable = True
+        self._prepare_dir()
+        self._remove_stale_temps()
+        self._read()  # validate at start so problems are reported (and repaired) before play
+
+    # ------------------------------------------------------------ sessions
+
+    def save_session(self, record: Mapping[str, Any], actions: list[dict[str, Any]]) -> SaveResult:
+        """Save a finished session: its full record and action log go to ``sessions/<id>.json.gz``,
+        a compact entry to the index (one write each). Never raises; check ``result.ok``."""
+        try:
+            clean = normalize_record(record)
+            blob, digest = encode_log(clean, actions)
+        except RecordError as exc:
+            return SaveResult(False, None, f"not saved: invalid session ({exc})")
+        if not self.writable:
+            return self._not_saved()
+        try:
+            with self._transaction() as db:
+                table = db.table("sessions")
+                session_id = new_session_id(digest, self._ids(db))
+                write_log(self._layout.log(session_id), blob)
+                table.insert(index_entry(session_id, clean))
+        except OSError as exc:
+            # A session file written before a failed index write stays behind unreferenced; it is
+            # harmless and is picked up again if the index ever has to be rebuilt.
+            return SaveResult(False, None, f"not saved: {_describe(exc)}")
+        return SaveResult(True, session_id, f"saved as {session_id}")
+
+    def load_session(self, session_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Full record (with ``id``) and action log of a saved session.
+
+        Raises ``SessionNotFound`` if the id is not in the index and ``SessionUnreadable`` if its
+        file is missing or corrupt (the file is moved aside and the score entry marked failed).
+        """
+        self._find(session_id)
+        try:
+            record, actions = read_log(self._layout.log(session_id))
+        except LogError as exc:
+            message = self._log_unreadable(session_id, str(exc))
+            self._record({session_id: (None, False, message)})
+            raise SessionUnreadable(message) from None
+        record["id"] = session_id
+        return record, actions
+
+    def sessions(
+        self,
+        scenario: str | None = None,
+        kind: str | None = None,
+        daily_date: Any = None,
+        name: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Saved sessions, newest first, as index entries plus ``status``/``reason`` (no action logs).
+        Filters left as None match everything."""
+        entries = self._select(scenario=scenario, kind=kind, daily_date=daily_date, name=name)
+        entries.sort(key=lambda e: (e["date"], e["id"]), reverse=True)
+        rows = []
+        for entry in entries[:limit]:
+            status, reason = status_of(entry)
+            row = {key: entry[key] for key in ("id",) + INDEX_FIELDS}
+            row.update(name=clean_name(entry["name"]), verified={VERIFIED: True, FAILED: False}.get(status))
+            row.update(status=status, reason=reason)
+            rows.append(row)
+        return rows
+
+    def top_scores(
+        self,
+        scenario: str | None = None,
+        kind: str | None = None,
+        daily_date: Any = None,
+        limit: int | None = 20,
+        rulebook: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """High-score rows (rank, name, score, equity, liquidations, max_drawdown, scenario, rulebook,
+        kind, daily_date, date, verified, status, reason, session_id), JSON-serialisable.
+
+        Filters left as None match everything (pass ``kind="free"`` for the ordinary table);
+        ``daily_date`` (date or "YYYY-MM-DD") selects that day's daily challenge. Ranking: verified,
+        then not yet checked, then failed; score descending within each group.
+        """
+        entries = self._select(scenario=scenario, kind=kind, daily_date=daily_date, rulebook=rulebook)
+        ranked = rank(entries, limit)
+        return [score_row(n, entry, status, reason) for n, (entry, status, reason) in enumerate(ranked, start=1)]
+
+    # ------------------------------------------------------------ verification
+
+    def verify(self, session_id: str, replayer: Replayer) -> VerifyResult:
+        """Replay one session and record the outcome on its score entry.
+
+        ``replayer(record, actions)`` gets the full record from the session file and the action log
+        and returns ``(score, final_state_hash)`` or ``(score, final_state_hash, extras)`` where
+        ``extras`` maps recomputed fields (e.g. ``final_equity``) to values. Passes only if the score
+        in the index file, the hash in the session file, any extras, and every field the index
+        shares with the session file all agree with the replay.
+        """
+        try:
+            entry = self._find(session_id)
+        except SessionNotFound:
+            return VerifyResult(session_id, False, "no such session", False)
+        ok, reason = self._check(entry, replayer)
+        recorded = self._record({session_id: (signature(entry), ok, reason)})
+        return VerifyResult(session_id, ok, reason, session_id in recorded)
+
+    def verify_all(self, replayer: Replayer, only_unchecked: bool = False) -> list[VerifyResult]:
+        """Replay every session (or only those not currently verified) and record all outcomes in one
+        write. Replays run without the lock, so other processes can keep saving meanwhile."""
+        entries = list(self._read().get("sessions", {}).values())
+        if only_unchecked:
+            entries = [entry for entry in entries if status_of(entry)[0] != VERIFIED]
+        results = {}
+        for entry in entries:
+            ok, reason = self._check(entry, replayer)
+            results[entry["id"]] = (signature(entry), ok, reason)
+        recorded = self._record(results)
+        return [VerifyResult(sid, ok, reason, sid in recorded) for sid, (_, ok, reason) in results.items()]
+
+    # ------------------------------------------------------------ lessons and settings
+
+    def lesson_progress(self) -> dict[str, dict[str, Any]]:
+        """``{lesson_id: {"status": "new"|"passed", "best_score": number|None, "attempts": int}}``
+        for every lesson attempted at least once (absent lessons are "new")."""
+        lessons = self._read().get("lessons", {}).values()
+        return {
+            doc["lesson_id"]: {"status": doc["status"], "best_score": doc["best_score"], "attempts": doc["attempts"]}
+            for doc in lessons
+        }
+
+    def record_lesson(self, lesson_id: str, passed: bool, score: float | int) -> SaveResult:
+        """Count one attempt of a lesson; it stays "passed" once passed; best score is the maximum."""
+        value = as_number(score)
+        if not isinstance(lesson_id, str) or not lesson_id or len(lesson_id) > 128 or not lesson_id.isprintable():
+            return SaveResult(False, None, f"not saved: bad lesson id {lesson_id!r}")
+        if value is None:
+            return SaveResult(False, None, f"not saved: lesson score must be a finite number, got {score!r}")
+        if not self.writable:
+            return self._not_saved()
+        try:
+            with self._transaction() as db:
+                table, lesson = db.table("lessons"), Query()
+                old = table.get(lesson.lesson_id == lesson_id) or {}
+                best = old.get("best_score")
+                status = LESSON_STATUSES[1] if passed or old.get("status") == LESSON_STATUSES[1] else LESSON_STATUSES[0]
+                doc = {
+                    "lesson_id": lesson_id,
+                    "status": status,
+                    "best_score": value if best is None else max(best, value),
+                    "attempts": old.get("attempts", 0) + 1,
+                }
+                table.upsert(doc, lesson.lesson_id == lesson_id)
+        except OSError as exc:
+            return SaveResult(False, None, f"not saved: {_describe(exc)}")
+        return SaveResult(True, None, f"lesson {lesson_id} saved")
+
+    def settings(self) -> dict[str, Any]:
+        """The saved settings (last scenario, rulebook, theme, player name, ...); {} if none."""
+        docs = list(self._read().get("settings", {}).values())
+        return dict(docs[0]) if docs else {}
+
+    def save_settings(self, **values: Any) -> SaveResult:
+        """Merge ``values`` into the settings; a value of None removes the key. Values must be JSON
+        scalars (strings up to 256 chars); ``player_name`` is cleaned like session names."""
+        if values.get("player_name") is not None:
+            values["player_name"] = clean_name(values["player_name"])
+        bad = [key for key, value in values.items() if not check_setting(key, value)]
+        if bad:
+            return SaveResult(False, None, f"not saved: bad setting value for {', '.join(bad)}")
+        if not self.writable:
+            return self._not_saved()
+        try:
+            with self._transaction() as db:
+                table = db.table("settings")
+                docs = table.all()
+                current = dict(docs[0]) if docs else {}
+                current.update(values)
+                table.truncate()
+                table.insert({key: value for key, value in current.items() if value is not None})
+        except OSError as exc:
+            return SaveResult(False, None, f"not saved: {_describe(exc)}")
+        return SaveResult(True, None, "settings saved")
+
+    # ------------------------------------------------------------ reading and writing the index
+
+    def _read(self) -> dict[str, Any]:
+        """A fresh, validated snapshot of the index; repairs (under the lock) if it is bad."""
+        try:
+            return validate_index(self._index.read())
+        except (OSError, ValueError) as exc:
+            problem = exc
+        if not self.writable:
+            return self._unrepairable(problem)
+        try:
+            with file_lock(self._layout.lock, self._lock_timeout):
+                return self._read_locked()
+        except OSError as exc:
+            self.warnings.append(f"Could not repair the save file {self.path}: {_describe(exc)}.")
+            return {}
+
+    def _read_locked(self) -> dict[str, Any]:
+        """Like ``_read`` but the caller holds the lock, so a bad file can be moved aside at once."""
+        try:
+            return validate_index(self._index.read())
+        except (OSError, ValueError) as exc:
+            return self._quarantine_index(exc)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[TinyDB]:
+        """Lock, read + validate, let the caller run TinyDB operations in memory, write once."""
+        with file_lock(self._layout.lock, self._lock_timeout):
+            data = self._read_locked()
+            if not self.writable:  # the index was bad and could not be moved aside: do not overwrite it
+                raise PermissionError(self._unwritable_reason)
+            buffer = BufferStorage(data)
+            yield TinyDB(storage=lambda: buffer)
+            if buffer.dirty:
+                buffer.memory["_meta"] = {"1": {"version": INDEX_VERSION}}
+                self._index.write(buffer.memory)
+
+    def _select(self, *, scenario=None, kind=None, daily_date=None, name=None, rulebook=None) -> list[dict]:
+        """Index entries matching every filter that is not None."""
+        wanted = {"scenario": scenario, "kind": kind, "name": name, "rulebook": rulebook}
+        if daily_date is not None:
+            wanted["daily_date"] = daily_key(daily_date)
+        wanted = {key: value for key, value in wanted.items() if value is not None}
+        entries = self._read().get("sessions", {}).values()
+        return [entry for entry in entries if all(entry.get(k) == v for k, v in wanted.items())]
+
+    @staticmethod
+    def _ids(db: TinyDB) -> set[str]:
+        """Session ids in a transaction's snapshot (raw read: ``Table.all()`` would copy every entry)."""
+        return {doc["id"] for doc in (db.storage.read() or {}).get("sessions", {}).values()}
+
+    def _find(self, session_id: str) -> dict[str, Any]:
+        if isinstance(session_id, str) and SESSION_ID_RE.fullmatch(session_id):
+            for entry in self._read().get("sessions", {}).values():
+                if entry["id"] == session_id:
+                    return entry
+        raise SessionNotFound(f"no saved session {session_id!r}")
+
+    def _record(self, results: dict[str, tuple[str | None, bool, str]]) -> set[str]:
+        """Write verification outcomes ``{id: (signature checked, ok, reason)}`` in one transaction.
+        An entry whose signature changed meanwhile is skipped (its replay no longer applies); a
+        signature of None means "mark failed regardless". Returns the ids written."""
+        if not results or not self.writable:
+            return set()
+        done: set[str] = set()
+
+        def apply(doc: dict) -> None:
+            _, ok, reason = results[doc["id"]]
+            doc.update(verified=ok, reason=reason, sig=signature(doc))
+            done.add(doc["id"])
+
+        try:
+            with self._transaction() as db:
+                table = db.table("sessions")
+                targets = [
+                    doc.doc_id
+                    for doc in table.all()
+                    if doc["id"] in results and results[doc["id"]][0] in (None, signature(doc))
+                ]
+                if targets:
+                    table.update(apply, doc_ids=targets)
+        except OSError:
+            return set()
+        return done
+
+    # ------------------------------------------------------------ checking a session
+
+    def _check(self, entry: Mapping[str, Any], replayer: Replayer) -> tuple[bool, str]:
+        """Replay one session and compare; returns (ok, reason). Never raises."""
+        session_id = entry["id"]
+        try:
+            record, actions = read_log(self._layout.log(session_id))
+        except LogError as exc:
+            return False, self._log_unreadable(session_id, str(exc))
+        try:
+            score, state_hash, extras = _unpack_replay(replayer(dict(record, id=session_id), actions))
+        except Exception as exc:  # a replay bug or a hostile log must not crash the game
+            return False, f"replay failed: {type(exc).__name__}: {exc}"[:300]
+        problems = []
+        if not _same_number(score, entry["score"]):
+            problems.append(f"stored score {entry['score']} but the replay scores {score}")
+        if state_hash != record["state_hash"]:
+            problems.append("final state hash differs from the replay")
+        for key, value in extras.items():
+            if not _same_number(value, entry.get(key, record.get(key))):
+                problems.append(f"stored {key} {entry.get(key, record.get(key))} but the replay gives {value}")
+        changed = [key for key in INDEX_FIELDS if entry[key] != record[key]]
+        if changed:
+            problems.append(f"index differs from the session file in {', '.join(changed)}")
+        return (False, "; ".join(problems)) if problems else (True, "replay matches")
+
+    # ------------------------------------------------------------ repairs
+
+    def _quarantine_index(self, problem: BaseException) -> dict[str, Any]:
+        """Move a bad index aside, rebuild the session index from the session files, tell the player.
+        Caller holds the lock."""
+        reason = _describe(problem)
+        if not self.writable:
+            return self._unrepairable(problem)
+        try:
+            dest = move_aside(self.path)
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            self._disable(f"the save file {self.path} is unreadable ({reason}) and could not be moved aside ({_describe(exc)})")
+            return {}
+        entries, lost = self._entries_from_logs()
+        data = new_index(entries)
+        if entries:
+            self._index.write(data)
+        message = f"The save file could not be read ({reason}). It was moved to {dest} and a fresh one was started."
+        if entries:
+            message += f" {len(entries)} saved session(s) were recovered from {self._layout.sessions}."
+        message += " Lesson progress and settings from the old file were not restored."
+        self.warnings.append(message)
+        self.warnings.extend(lost)
+        return data
+
+    def _entries_from_logs(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """Index entries for every readable session file, plus warnings for the unreadable ones
+        (which are moved aside). Caller holds the lock."""
+        entries, lost = [], []
+        with contextlib.suppress(FileNotFoundError):
+            for path in sorted(self._layout.sessions.iterdir()):
+                session_id = path.name[: -len(LOG_SUFFIX)]
+                if not path.name.endswith(LOG_SUFFIX) or not SESSION_ID_RE.fullmatch(session_id):
+                    continue
+                try:
+                    record, _ = read_log(path)
+                except LogError as exc:
+                    lost.append(self._log_unreadable(session_id, str(exc), locked=True, warn=False))
+                    continue
+                entries.append(index_entry(session_id, record))
+        return entries, lost
+
+    def _log_unreadable(self, session_id: str, reason: str, *, locked: bool = False, warn: bool = True) -> str:
+        """Move a bad session file aside (if present and possible) and return a message saying so."""
+        path = self._layout.log(session_id)
+        message = f"Session {session_id} is unreadable: {reason}."
+        if path.exists() and self.writable:
+            try:
+                with contextlib.nullcontext() if locked else file_lock(self._layout.lock, self._lock_timeout):
+                    dest = move_aside(path)
+                message += f" Its file was moved to {dest}."
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                message += f" Its file could not be moved aside ({_describe(exc)})."
+        if warn:
+            self.warnings.append(message)
+        return message
+
+    # ------------------------------------------------------------ the data directory
+
+    def _prepare_dir(self) -> None:
+        """Create the data dir and check it is writable by actually creating files (os.access lies
+        for root and on some mounts)."""
+        try:
+            self._layout.sessions.mkdir(parents=True, exist_ok=True)
+            for directory in (self._layout.root, self._layout.sessions):
+                fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".probe", dir=directory)
+                os.close(fd)
+                os.unlink(probe)
+            os.close(os.open(self._layout.lock, os.O_RDWR | os.O_CREAT, 0o644))
+        except OSError as exc:
+            self._disable(f"cannot write to the data directory {self._layout.root} ({_describe(exc)})")
+
+    def _remove_stale_temps(self) -> None:
+        """Delete temp files of writers killed mid-write, if nobody is writing right now."""
+        if not self.writable:
+            return
+        fd = try_lock(self._layout.lock)
+        if fd is None:
+            return
+        try:
+            remove_stale_temps(self._layout.root)
+            remove_stale_temps(self._layout.sessions)
+        finally:
+            os.close(fd)
+
+    def _disable(self, reason: str) -> None:
+        self.writable = False
+        self._unwritable_reason = reason
+        self.warnings.append(f"Saving is off: {reason}. The game still plays, but nothing will be saved.")
+
+    def _not_saved(self) -> SaveResult:
+        return SaveResult(False, None, f"not saved: {self._unwritable_reason}")
+
+    def _unrepairable(self, problem: BaseException) -> dict[str, Any]:
+        """A bad index in a read-only store: play on with no saved data, say so once."""
+        if not self._reported_unreadable and self.path.exists():
+            self._reported_unreadable = True
+            self.warnings.append(
+                f"The save file {self.path} could not be read ({_describe(problem)}); it was left as it is."
+            )
+        return {}
