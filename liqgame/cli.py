@@ -50,6 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--no-liquidation-impact", action="store_true",
                      help="liquidation orders fill without moving the price (cascade experiment)")
     sim.add_argument("--json", action="store_true", help="print one JSON object")
+    sc = sub.add_parser("scores", help="print the high-score table")
+    sc.add_argument("--scenario", help="only this scenario")
+    sc.add_argument("--daily", nargs="?", const="today", metavar="YYYY-MM-DD",
+                    help="the daily challenge table (today, or the given date)")
+    sc.add_argument("--limit", type=_positive_int, default=20)
+    sc.add_argument("--json", action="store_true", help="print JSON rows")
+    sc.add_argument("--data-dir", help="where scores and settings are kept")
+    rp = sub.add_parser("replay", help="re-run a saved session (in the play screen, or headless with --verify)")
+    rp.add_argument("session_id", nargs="?", help="session id (see `liqgame scores`)")
+    rp.add_argument("--verify", action="store_true",
+                    help="recompute score and final state hash headless and report mismatches")
+    rp.add_argument("--all", action="store_true", help="with --verify: every saved session")
+    rp.add_argument("--data-dir", help="where scores and settings are kept")
     return p
 
 
@@ -61,6 +74,10 @@ def main(argv=None) -> int:
             from .simulate import run_simulation
 
             return run_simulation(args)
+        if args.command in ("scores", "replay"):
+            from . import scores_cli
+
+            return scores_cli.run(args)
         from .ui.app import run_app  # play is the default
 
         return run_app(args)

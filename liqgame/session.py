@@ -1,9 +1,16 @@
-"""Building games from a config: resolves the scenario name through the shipped assets."""
+"""Games from configs and saved sessions: the glue between engine, assets and store.
+
+A saved session is (config, action log, number of ticks); replaying it reproduces the final
+state bit for bit, which is what makes a high score verifiable.
+"""
 
 from __future__ import annotations
 
+from . import __version__
 from .assets_io import get_scenario
 from .engine.game import Game, GameConfig
+
+LESSON_PREFIX = "lesson:"
 
 
 def make_game(config: GameConfig) -> Game:
@@ -12,3 +19,45 @@ def make_game(config: GameConfig) -> Game:
 
 def replay_game(config: GameConfig, log: list[dict], ticks: int | None = None) -> Game:
     return Game.replay(config, get_scenario(config.scenario), log, ticks)
+
+
+def session_record(game: Game, *, name: str, date: str, kind: str = "free", daily_date: str | None = None,
+                   player: int = 0) -> dict:
+    """Everything the store keeps about a finished session (the action log goes alongside)."""
+    ps = game.players[player]
+    return {
+        "name": name,
+        "date": date,
+        "game_version": __version__,
+        "seed": game.seed,
+        "scenario": game.config.scenario,
+        "rulebook": game.rulebook.name,
+        "starting_balance": ps.start / 10_000,
+        "final_equity": game.equity(player) / 10_000,
+        "score": game.score(player),
+        "liquidations": ps.liquidations,
+        "max_drawdown": round(ps.max_drawdown, 6),
+        "state_hash": game.state_hash(),
+        "kind": kind,
+        "daily_date": daily_date,
+        "config": game.config.to_dict(),
+        "ticks": game.tick,
+    }
+
+
+def replay_record(record: dict, actions: list[dict]) -> Game:
+    """Rebuild the final game of a saved session from its config and action log."""
+    config = GameConfig.from_dict(record["config"])
+    ticks = int(record["ticks"])
+    if config.scenario.startswith(LESSON_PREFIX):
+        from .lessons import lesson_scenario  # lessons define their own markets
+
+        return Game.replay(config, lesson_scenario(config.scenario[len(LESSON_PREFIX):]), actions, ticks)
+    return replay_game(config, actions, ticks)
+
+
+def replayer(record: dict, actions: list[dict]):
+    """The store's verification callback: recomputed (score, state hash, other fields)."""
+    game = replay_record(record, actions)
+    return game.score(0), game.state_hash(), {"final_equity": game.equity(0) / 10_000,
+                                              "liquidations": game.players[0].liquidations}

@@ -1,0 +1,82 @@
+"""``liqgame scores`` and ``liqgame replay``: the high-score table and replay verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .cli import CliError
+from .store import Store, StoreError, daily_key, format_scores_table, resolve_data_dir
+
+
+def _store(args) -> Store:
+    store = Store(resolve_data_dir(args.data_dir))
+    for w in store.warnings:
+        print(f"note: {w}")
+    return store
+
+
+def _daily(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == "today":
+        return daily_key(dt.date.today())
+    try:
+        return daily_key(dt.date.fromisoformat(value))
+    except ValueError:
+        raise CliError(f"--daily expects a date like 2026-11-25, got {value!r}") from None
+
+
+def run(args) -> int:
+    if args.command == "scores":
+        return scores(args)
+    return replay(args)
+
+
+def scores(args) -> int:
+    store = _store(args)
+    day = _daily(args.daily)
+    rows = store.top_scores(scenario=args.scenario, kind="daily" if day else "free", daily_date=day,
+                            limit=args.limit)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif rows:
+        print(format_scores_table(rows))
+    else:
+        print("no saved sessions yet" + (f" for {args.scenario}" if args.scenario else ""))
+    return 0
+
+
+def replay(args) -> int:
+    from .session import replayer
+
+    store = _store(args)
+    if args.verify:
+        if args.all:
+            results = store.verify_all(replayer)
+        elif args.session_id:
+            results = [store.verify(args.session_id, replayer)]
+        else:
+            raise CliError("liqgame replay: give a session id or --all")
+        bad = 0
+        for r in results:
+            print(f"{r.session_id}: {'verified' if r.ok else 'MISMATCH'}" + ("" if r.ok else f" - {r.reason}"))
+            bad += not r.ok
+        return 1 if bad else 0
+    if not args.session_id:
+        raise CliError("liqgame replay: give a session id (see `liqgame scores`)")
+    try:
+        record, actions = store.load_session(args.session_id)
+    except StoreError as e:
+        raise CliError(f"liqgame replay: {e}") from None
+    try:
+        from .ui.app import run_replay
+    except ImportError:  # no interactive replay available: show the replayed result
+        from .session import replay_record
+
+        game = replay_record(record, actions)
+        print(f"{record['name']}: {record['scenario']} / {record['rulebook']}, {game.tick} s, "
+              f"equity {game.equity(0) / 10_000:,.2f} USD, score {game.score(0)}")
+        print(game.explain(0).narrative)
+        return 0
+    return run_replay(record, actions, args)
