@@ -68,7 +68,13 @@ def layout(n: int, mix) -> list[tuple[str, int]]:
 
 
 class Crowd:
-    """Crowd traders occupy trader ids ``first .. first+n-1``, grouped by persona."""
+    """Crowd traders occupy trader ids ``first .. first+n-1``, grouped by persona.
+
+    Only the persona index is stored per trader; persona traits are small tables looked up
+    for the few traders that act each second (a million traders stay a few MB).
+    """
+
+    STYLES = ("random", "trend", "contrarian", "funding")
 
     def __init__(self, first: int, blocks: list[tuple[str, int]], params: CrowdParams, rng: np.random.Generator,
                  n_traders: int):
@@ -76,89 +82,85 @@ class Crowd:
         self.params = params
         self.rng = rng
         self.names = [name for name, _ in blocks]
-        self.persona = np.concatenate([np.full(k, j, dtype=INT) for j, (_, k) in enumerate(blocks)]) \
-            if blocks else np.empty(0, dtype=INT)
+        self.persona = np.repeat(np.arange(len(blocks), dtype=np.int16), [k for _, k in blocks])
         self.n = len(self.persona)
         table = [PERSONAS[name] for name in self.names]
-        col = lambda f: np.array([f(p) for p in table], dtype=float)[self.persona] if self.n else np.empty(0)
-        self.lev_lo, self.lev_hi = col(lambda p: p.lev_lo), col(lambda p: p.lev_hi)
-        self.stake, self.deposit = col(lambda p: p.stake), col(lambda p: p.deposit_usd)
-        self.style = np.array([["random", "trend", "contrarian", "funding"].index(p.style) for p in table],
-                              dtype=INT)[self.persona] if self.n else np.empty(0, dtype=INT)
-        self.stop_prob, self.stop_move = col(lambda p: p.stop_prob), col(lambda p: p.stop_move)
-        self.act_rate = col(lambda p: p.acts_per_hour) * params.activity / 3600.0
-        self.close_rate = 1.0 / (col(lambda p: p.holds_hours) * 3600.0) if self.n else np.empty(0)
+        trait = lambda f: np.array([f(p) for p in table], dtype=float)
+        self.lev_lo, self.lev_hi = trait(lambda p: p.lev_lo), trait(lambda p: p.lev_hi)
+        self.stake, self.deposit = trait(lambda p: p.stake), trait(lambda p: p.deposit_usd)
+        self.style = np.array([self.STYLES.index(p.style) for p in table], dtype=INT)
+        self.stop_prob, self.stop_move = trait(lambda p: p.stop_prob), trait(lambda p: p.stop_move)
+        self.act_rate = trait(lambda p: p.acts_per_hour) * params.activity / 3600.0
+        self.close_rate = 1.0 / (trait(lambda p: p.holds_hours) * 3600.0)
+        counts = np.array([k for _, k in blocks], dtype=float)
+        self.mean_act = float((self.act_rate * counts).sum() / counts.sum()) if self.n else 0.0
         self.stops = Triggers(n_traders)
-        self.mean_act = float(self.act_rate.mean()) if self.n else 0.0
 
     @property
     def ids(self) -> np.ndarray:
         return np.arange(self.first, self.first + self.n, dtype=INT)
 
-    def initial_deposits(self) -> np.ndarray:
+    def of(self, who: np.ndarray) -> np.ndarray:
+        """Persona index of traders ``who``."""
+        return self.persona[who - self.first]
+
+    def initial_deposits(self, who: np.ndarray) -> np.ndarray:
         """Log-normal deposits around each persona's median, in units."""
-        d = self.deposit * np.exp(self.rng.normal(0.0, 0.8, self.n))
+        d = self.deposit[self.of(who)] * np.exp(self.rng.normal(0.0, 0.8, len(who)))
         return np.round(d * UNITS_PER_USD).astype(INT)
 
     # ------------------------------------------------------------------ decisions
     def choose_sides(self, who: np.ndarray, momentum: float, funding_rate: float) -> np.ndarray:
-        k = who - self.first
         p = self.params
         tilt = p.herd * np.tanh(momentum / 0.01)
         p_long = np.clip(0.5 + p.long_bias + tilt, 0.05, 0.95)
-        side = np.where(self.rng.random(len(k)) < p_long, 1, -1)
+        side = np.where(self.rng.random(len(who)) < p_long, 1, -1)
         mom_side = 1 if momentum >= 0 else -1
-        style = self.style[k]
-        side = np.where(style == 1, mom_side, side)
-        side = np.where(style == 2, -mom_side, side)
         fund_side = -1 if funding_rate > 0 else 1
-        side = np.where(style == 3, fund_side, side)
-        return side.astype(INT)
+        by_style = np.array([0, mom_side, -mom_side, fund_side])[self.style[self.of(who)]]
+        return np.where(by_style == 0, side, by_style).astype(INT)
 
     def choose_leverage(self, who: np.ndarray) -> np.ndarray:
-        k = who - self.first
-        u = self.rng.random(len(k)) ** (1.0 - 0.9 * self.params.leverage_tilt)
+        k = self.of(who)
+        u = self.rng.random(len(who)) ** (1.0 - 0.9 * self.params.leverage_tilt)
         return np.floor(self.lev_lo[k] + u * (self.lev_hi[k] - self.lev_lo[k] + 1)).clip(1, 125).astype(INT)
 
-    def orders(self, venue, c: int, momentum: float, funding_rate: float):
-        """This second's crowd orders: (ids, signed lots, leverage) for openers and closers."""
+    def orders(self, venue, c: int, momentum: float, funding_rate: float, dt: int = 1):
+        """The crowd's orders for the last ``dt`` seconds: (ids, signed lots, leverage) to open, ids to close."""
         rng = self.rng
-        n_act = rng.binomial(self.n, min(self.mean_act * 2.0, 1.0)) if self.n else 0
+        p_any = min(self.mean_act * dt * 2.0, 1.0)
+        n_act = rng.binomial(self.n, p_any) if self.n else 0
         book, cash = venue.books[c], venue.ledger.cash
         ids = np.empty(0, dtype=INT)
         if n_act:
-            cand = np.unique(rng.integers(0, self.n, n_act))
-            keep = rng.random(len(cand)) < self.act_rate[cand] / (self.mean_act * 2.0)
-            ids = cand[keep] + self.first
+            cand = np.unique(rng.integers(0, self.n, n_act)) + self.first
+            keep = rng.random(len(cand)) < self.act_rate[self.of(cand)] * dt / p_any
+            ids = cand[keep]
         q = book.qty[ids]
         # holders: close with a chance that gives the persona's mean holding time
         holders = ids[q != 0]
-        hk = holders - self.first
+        hk = self.of(holders)
         p_close = np.clip(self.close_rate[hk] / np.maximum(self.act_rate[hk], 1e-12), 0, 1)
         closers = holders[rng.random(len(holders)) < p_close]
         # flat traders open again with what is left in their wallet (re-entry after a liquidation)
         flat = ids[q == 0]
-        mark = venue.market.mark(c)
         openers = flat[cash[flat] >= 20 * UNITS_PER_USD]
         side = self.choose_sides(openers, momentum, funding_rate)
         lev = self.choose_leverage(openers)
-        stake = (cash[openers] * self.stake[openers - self.first]).astype(INT)
-        price = int(mark * 1.02) + 1  # conservative: slippage and fees must fit in the wallet
-        lots = (stake * lev) // price
-        cap = np.array([venue.tiers.max_notional(int(l)) for l in lev], dtype=INT) // price \
-            if len(lev) < 64 else self._caps(venue, lev) // price
-        lots = np.minimum(lots, cap)
+        stake = (cash[openers] * self.stake[self.of(openers)]).astype(INT)
+        price = int(venue.market.mark(c) * 1.02) + 1  # conservative: slippage and fees must fit in the wallet
+        lots = np.minimum((stake * lev) // price, self._caps(venue, lev) // price)
         ok = lots > 0
         return (openers[ok], side[ok] * lots[ok], lev[ok]), closers
 
     @staticmethod
-    def _caps(venue, lev):
-        table = {int(l): venue.tiers.max_notional(int(l)) for l in np.unique(lev)}
-        return np.array([table[int(l)] for l in lev], dtype=INT)
+    def _caps(venue, lev: np.ndarray) -> np.ndarray:
+        """Largest notional (units) allowed at each leverage (tier table)."""
+        return venue.tiers.notional_caps[lev]
 
     def set_stops(self, ids: np.ndarray, side: np.ndarray, entry: int) -> None:
         """Some new positions get a stop-loss a persona-typical move away from entry."""
-        k = ids - self.first
+        k = self.of(ids)
         has = self.rng.random(len(k)) < self.stop_prob[k]
         move = self.stop_move[k]
         lo = np.where(has & (side > 0), (entry * (1 - move)).astype(INT), NO_LONG_TRIGGER)

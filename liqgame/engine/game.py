@@ -34,6 +34,7 @@ from .score import score
 from .venue import FeeSchedule, Venue
 
 MOMENTUM_WINDOW_S = 900
+CROWD_EVERY_S = 10  # crowd decisions are batched: same rates, a tenth of the per-second overhead
 RESTRICT_AFTER = 3  # liquidations in a session before the venue caps leverage
 RESTRICT_LEVERAGE = 20
 RESTRICT_SECONDS = 3600
@@ -107,8 +108,10 @@ class Game:
         groups = np.concatenate([[3], np.arange(4, 4 + len(humans)),
                                  *[np.full(k, 4 + len(humans) + j) for j, (_, k) in enumerate(blocks)]]).astype(INT)
         tiers = TierTable()
+        # depth is quoted for the scenario's crowd; a bigger crowd trades in a proportionally deeper market
+        depth = scenario.depth_btc * max(1.0, n_bots / max(scenario.bots, 1))
         params = MarketParams(start_price=scenario.start_price, index=scenario.index,
-                              book=BookParams(depth_btc=scenario.depth_btc))
+                              book=BookParams(depth_btc=depth))
         market = Market(params, market_rng, impact_on=True)
         market.contracts[PERP].base_basis = scenario.premium
         market.contracts[PERP].ema_basis = scenario.premium
@@ -141,27 +144,29 @@ class Game:
         self.crowd_liquidated = {"count": 0, "margin": 0}
 
     # ------------------------------------------------------------------ setup
-    def _seed_crowd(self) -> None:
-        """The crowd starts with positions entered at prices around the start (a lived-in book)."""
+    def _seed_crowd(self, chunk: int = 65_536) -> None:
+        """The crowd starts with positions entered at prices around the start (a lived-in book).
+
+        Done in chunks so a million traders never need more than a few MB of temporaries.
+        """
         cr, v = self.crowd, self.venue
-        if cr.n == 0:
-            return
-        ids = cr.ids
-        v.ledger.deposit_many(0, ids, cr.initial_deposits())
         mark = v.market.mark(PERP)
-        holders = ids[cr.rng.random(cr.n) < 0.85]
-        side = cr.choose_sides(holders, 0.0, 0.0)
-        lev = cr.choose_leverage(holders)
-        # entries spread over the recent past; a position at a loss is at most halfway to liquidation
-        move = cr.rng.normal(0.0, 0.02, len(holders))
-        move = np.clip(move, -0.03, 0.5 * (1.0 / lev - 0.006))  # a positive move is a loss for the position
-        entry = np.round(mark * (1 + side * move)).astype(INT)
-        stake = (v.ledger.cash[holders] * cr.stake[holders - cr.first]).astype(INT)
-        lots = np.minimum((stake * lev) // (entry + 1), cr._caps(v, lev) // (entry + 1))
-        ok = lots > 0
-        holders, side, lev, entry, lots = holders[ok], side[ok], lev[ok], entry[ok], lots[ok]
-        v.execute_fills(PERP, holders, side * lots, entry, fee_ppm=0, leverage=lev, cross=False)
-        cr.set_stops(holders, side, mark)
+        for lo in range(0, cr.n, chunk):
+            ids = cr.ids[lo:lo + chunk]
+            v.ledger.deposit_many(0, ids, cr.initial_deposits(ids))
+            holders = ids[cr.rng.random(len(ids)) < 0.85]
+            side = cr.choose_sides(holders, 0.0, 0.0)
+            lev = cr.choose_leverage(holders)
+            # entries spread over the recent past; a position at a loss is at most halfway to liquidation
+            move = cr.rng.normal(0.0, 0.02, len(holders))
+            move = np.clip(move, -0.03, 0.5 * (1.0 / lev - 0.006))  # a positive move is a loss for the position
+            entry = np.round(mark * (1 + side * move)).astype(INT)
+            stake = (v.ledger.cash[holders] * cr.stake[cr.of(holders)]).astype(INT)
+            lots = np.minimum((stake * lev) // (entry + 1), cr._caps(v, lev) // (entry + 1))
+            ok = lots > 0
+            holders, side, lev, entry, lots = holders[ok], side[ok], lev[ok], entry[ok], lots[ok]
+            v.execute_fills(PERP, holders, side * lots, entry, fee_ppm=0, leverage=lev, cross=False)
+            cr.set_stops(holders, side, mark)
         v.ledger.net[:] = 0  # the journal starts with the game: the lived-in book is its opening state
 
     # ------------------------------------------------------------------ actions
@@ -263,10 +268,14 @@ class Game:
         m = v.market
         self._momentum[self.tick % MOMENTUM_WINDOW_S] = m.index
         momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
-        (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate())
+        if self.tick % CROWD_EVERY_S == 0:  # the crowd's orders arrive in batches of a few seconds
+            (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate(), CROWD_EVERY_S)
+        else:
+            openers, lots, lev, closers = (np.empty(0, dtype=INT),) * 4
         book = v.books[PERP]
         stopped = cr.stopped(m.mark(PERP), book)
-        closers = np.union1d(closers, stopped).astype(INT)
+        if len(stopped):
+            closers = np.union1d(closers, stopped).astype(INT)
         if len(openers) == 0 and len(closers) == 0:
             return
         idx = np.concatenate([openers, closers])
@@ -439,7 +448,7 @@ class Game:
             for arr in (b.qty, b.entry, b.leverage, b.cross, b.liq_lo, b.liq_hi):
                 h.update(arr.tobytes())
         m = v.market
-        h.update(repr((m.index, m.permanent, [(c.transient, c.ema_basis, c.last, c.mark) for c in m.contracts],
+        h.update(repr((m.index, m.permanent, [(c.flow, c.ema_basis, c.last, c.mark) for c in m.contracts],
                        m.premium_sum, sorted((o.id, o.lots, o.price) for o in self.desk.orders.values()))).encode())
         return h.hexdigest()
 

@@ -109,6 +109,7 @@ class Ledger:
         assert np.all(np.diff(g) >= 0), "traders must be ordered by group"
         self._block_starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
         self._block_groups = g[self._block_starts]
+        assert len(set(self._block_groups.tolist())) == len(self._block_groups), "one block per group"
         self.net = np.zeros((len(group_names), len(Cause)), dtype=INT)
         self.human_flows: dict[int, dict[tuple[Cause, int], int]] = {h: {} for h in self.humans}
         self.human_deposits: dict[int, int] = {h: 0 for h in self.humans}
@@ -220,15 +221,15 @@ class Ledger:
         position in ``contract`` is cross margin (their money is in the wallet).  Rounding
         left over by a pro-rata payment (``dust``, >= 0) goes to the dust account.
         """
-        total = int(deltas.sum())
+        block = np.add.reduceat(deltas, self._block_starts)
+        total = int(block.sum())
         if total + dust != 0 or dust < 0:
             raise AssertionError(f"{cause.name} deltas do not sum to zero ({total} + dust {dust})")
         if dust:
             self.system[System.DUST] += dust
             self.net[G_DUST, cause] += dust
-        block = np.add.reduceat(deltas, self._block_starts)
         by_group = np.zeros(len(self.group_names), dtype=INT)
-        np.add.at(by_group, self._block_groups, block)
+        by_group[self._block_groups] = block  # one contiguous block per group
         self.net[:, cause] += by_group
         for h in self.humans:
             d = int(deltas[h])

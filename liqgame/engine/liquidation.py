@@ -60,6 +60,9 @@ class LiquidationEngine:
     def run(self, c: int) -> list[ev.Event]:
         """Liquidate until the mark is safe for everyone left (bounded rounds)."""
         out: list[ev.Event] = []
+        if not self.v.books[c].ever_open:
+            self.v.settle(c)
+            return out
         for _ in range(MAX_ROUNDS):
             self.v.settle(c)
             batch_idx, cross_mask = self._due(c)
@@ -79,8 +82,11 @@ class LiquidationEngine:
         v = self.v
         mark = v.market.mark(c)
         iso = v.books[c].triggered(mark)
-        iso = iso[iso != POOL]
+        if len(iso):
+            iso = iso[iso != POOL]
         cross = [i for i in v.cross_positions(c) if i != POOL and self.cross_due(int(i))]
+        if not cross:
+            return iso, np.zeros(len(iso), bool)
         idx = np.concatenate([iso, np.array(cross, dtype=INT)])
         return idx, np.r_[np.zeros(len(iso), bool), np.ones(len(cross), bool)]
 
@@ -205,11 +211,10 @@ class LiquidationEngine:
     def _affordable(self, c, s, lots, margin, fund0) -> int:
         """Largest market close the fund can pay for; the rest goes to ADL (bisection: g is concave)."""
         v = self.v
-        mark, last, params = v.market.mark(c), v.market.last(c), v.market.p.book
-        from .book import fill_price
+        mark = v.market.mark(c)
 
         def ok(x: int) -> bool:
-            price, _ = fill_price(params, -s, x, last)
+            price = v.market.quote(c, -s, x)
             return fund0 + margin * x // lots - s * x * (mark - price) >= 0
 
         if ok(lots):

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .book import BookParams, fill_price
+from .book import BookParams, flow_impact, order_impact, round_against
 from .index_process import IndexParams, IndexProcess
-from .money import round_ticks
+from .money import TICKS_PER_USD as TICKS, round_ticks
 
 PERP, QUARTERLY = 0, 1
 CONTRACT_NAMES = ("perp", "quarterly")
@@ -43,17 +43,25 @@ class MarketParams:
 
 
 class ContractPrice:
-    """Last and mark of one contract on top of the shared index."""
+    """Last and mark of one contract on top of the shared index.
+
+    ``flow`` is the decaying signed volume of recent orders (lots): the transient part of
+    price impact is a square-root function of it (see :mod:`book`).
+    """
 
     def __init__(self, params: MarketParams, base_basis: float = 0.0):
         self.p = params
         self.base_basis = base_basis
-        self.transient = 0.0
+        self.flow = 0.0
         self.ema_basis = base_basis
         self.last = 0
         self.mark = 0
         self._alpha = 1.0 - math.exp(-1.0 / max(params.mark_ema_s, 1e-9))
         self._decay = 0.5 ** (1.0 / params.book.decay_half_life_s)
+
+    @property
+    def transient(self) -> float:
+        return (1.0 - self.p.book.permanent) * flow_impact(self.p.book, self.flow)
 
     def reprice(self, index: float, smooth: bool) -> None:
         basis = self.base_basis + self.transient
@@ -64,7 +72,7 @@ class ContractPrice:
         self.mark = max(round_ticks(index * (1.0 + min(max(self.ema_basis, -cap), cap))), 1)
 
     def decay(self) -> None:
-        self.transient *= self._decay
+        self.flow *= self._decay
 
 
 class Market:
@@ -82,7 +90,7 @@ class Market:
         self.last_funding_rate = 0.0
         self._reprice(smooth=True)
         for c in self.contracts:
-            c.ema_basis = c.base_basis + c.transient
+            c.ema_basis = c.base_basis
             c.reprice(self.index, smooth=False)
 
     @property
@@ -116,20 +124,26 @@ class Market:
         for c in self.contracts:
             c.reprice(self.index, smooth)
 
-    def trade(self, c: int, side: int, lots: int, moves_price: bool = True) -> int:
-        """A market order of ``lots`` (side +1 buy / -1 sell): returns the average fill in ticks.
-
-        The price moves afterwards (part permanently, part transiently) unless the game
-        switched impact off, which the cascade experiment does for liquidation orders.
-        """
+    def quote(self, c: int, side: int, lots: int) -> int:
+        """Average fill (ticks) a market order of ``lots`` would get now (side +1 buy / -1 sell)."""
         contract = self.contracts[c]
-        price, imp = fill_price(self.p.book, side, lots, contract.last)
-        if moves_price and self.impact_on and imp > 0:
-            perm = self.p.book.permanent
-            self.permanent += side * math.log1p(imp * perm)
-            contract.transient += side * imp * (1.0 - perm)
-            contract.reprice(self.index, smooth=False)
-            # a move in the index moves every contract's prices (mark follows via its basis)
+        avg, _ = order_impact(self.p.book, contract.flow, side, lots)
+        level = self.index * (1.0 + contract.base_basis + (1.0 - self.p.book.permanent) * avg)
+        return round_against(level * TICKS * (1.0 + side * self.p.book.half_spread), side)
+
+    def trade(self, c: int, side: int, lots: int, moves_price: bool = True) -> int:
+        """Execute a market order: returns its average fill in ticks, then moves the price.
+
+        The move is part permanent (the index), part transient (decaying flow), unless the
+        game switched impact off, which the cascade experiment does for liquidation orders.
+        """
+        price = self.quote(c, side, lots)
+        if moves_price and self.impact_on and lots > 0:
+            contract = self.contracts[c]
+            before = flow_impact(self.p.book, contract.flow)
+            contract.flow += side * lots
+            after = flow_impact(self.p.book, contract.flow)
+            self.permanent += math.log1p(self.p.book.permanent * (after - before))
             self._reprice(smooth=False)
         return price
 

@@ -16,7 +16,6 @@ import numpy as np
 
 from . import actions as act
 from . import events as ev
-from .book import fill_price
 from .ledger import CASH, Cause
 from .market import CONTRACT_NAMES
 from .money import INT, MoneyError, ceil_div, fee_units, fmt_usd, lots_to_btc, ticks_to_usd, to_lots, to_ticks, \
@@ -148,7 +147,7 @@ class OrderDesk:
     def fill_estimate(self, o: Order) -> int:
         if o.type == "limit":
             return o.price
-        return fill_price(self.v.market.p.book, o.side, o.lots, self.v.market.last(o.contract))[0]
+        return self.v.market.quote(o.contract, o.side, o.lots)
 
     def plan(self, o: Order, price: int) -> dict:
         """Money and size effects of filling order ``o`` at ``price`` (no side effects)."""

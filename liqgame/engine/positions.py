@@ -69,6 +69,7 @@ class PositionBook:
         self.leverage = np.full(n_traders, 10, dtype=INT)
         self.cross = np.zeros(n_traders, dtype=bool)
         self.liq = Triggers(n_traders)
+        self.ever_open = False  # lets a never-traded contract skip its mark-to-market pass
 
     @property
     def liq_lo(self) -> np.ndarray:
@@ -129,4 +130,5 @@ class PositionBook:
         entry = np.where(same, avg, np.where(flipped, price, self.entry[idx]))
         self.entry[idx] = np.where(new == 0, 0.0, entry)
         self.qty[idx] = new
+        self.ever_open = self.ever_open or bool(new.any())
         return old

@@ -84,6 +84,7 @@ class TierTable:
             assert diff % BP == 0, "tier floors must make cum an exact number of units"
             cum.append(diff // BP + cum[-1])
         self.cum = np.array(cum, dtype=INT)
+        self.notional_caps = np.array([self.max_notional(lev) for lev in range(126)], dtype=INT)
 
     def tier_of(self, notional_units):
         """Tier index for a notional (scalar or array), in units."""

@@ -75,10 +75,10 @@ class Venue:
         """Variation margin: mark every position of contract c to the current mark."""
         m = self.market.mark(c)
         dp = m - self.settled[c]
-        if dp:
-            book = self.books[c]
+        book = self.books[c]
+        if dp and book.ever_open:
             self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, book.qty * dp, self.cross_positions(c), c)
-            self.settled[c] = m
+        self.settled[c] = m
 
     def settle_all(self) -> None:
         for c in range(len(self.books)):
