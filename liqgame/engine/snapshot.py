@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .ledger import POOL
+from .positions import NO_LONG_TRIGGER, NO_SHORT_TRIGGER
 from .market import CONTRACT_NAMES
 from .money import lots_to_btc, units_to_usd
 
@@ -108,7 +109,7 @@ class Heatmap:
 
 
 def heatmap(game, c: int = 0, buckets: int = 48, span: float = 0.15) -> Heatmap:
-    """Liquidation heatmap around the mark (+-span), one histogram pass per side.
+    """Liquidation heatmap around the mark (+-span): one bincount per side.
 
     Isolated positions use their exact trigger price; cross positions (players only) their
     current cross liquidation price.  Weights are notional at the mark.
@@ -117,31 +118,30 @@ def heatmap(game, c: int = 0, buckets: int = 48, span: float = 0.15) -> Heatmap:
     book = v.books[c]
     mark = v.market.mark(c)
     lo_edge, hi_edge = mark * (1 - span), mark * (1 + span)
-    edges = np.linspace(lo_edge, hi_edge, buckets + 1)
-    q = book.qty
-    notional = np.abs(q) * (mark / 10_000)  # USD (lots x ticks = units)
-    longs = (q > 0) & ~book.cross
-    shorts = (q < 0) & ~book.cross
-    longs[POOL] = shorts[POOL] = False
-    lp_l, w_l = book.liq_lo[longs].astype(np.float64), notional[longs]
-    lp_s, w_s = book.liq_hi[shorts].astype(np.float64), notional[shorts]
-    extra_l, extra_s = [], []
-    for i in v.cross_positions(c):
+    scale = buckets / (hi_edge - lo_edge)
+    usd_per_lot = mark / 10_000  # lots x ticks = units
+
+    def side(prices: np.ndarray, lots: np.ndarray) -> tuple[np.ndarray, float, float]:
+        b = np.floor((prices - lo_edge) * scale).astype(np.int64)
+        np.clip(b, -1, buckets, out=b)
+        counts = np.bincount(b + 1, weights=lots, minlength=buckets + 2) * usd_per_lot
+        return counts[1:-1], float(counts[0]), float(counts[-1])
+
+    longs = np.flatnonzero(book.liq_lo > NO_LONG_TRIGGER)
+    shorts = np.flatnonzero(book.liq_hi < NO_SHORT_TRIGGER)
+    lp_l, q_l = book.liq_lo[longs].astype(np.float64), np.abs(book.qty[longs]).astype(np.float64)
+    lp_s, q_s = book.liq_hi[shorts].astype(np.float64), np.abs(book.qty[shorts]).astype(np.float64)
+    for i in v.cross_positions(c):  # players' cross positions: their current liquidation price
         if i == POOL:
             continue
-        risk = game.position_risk(int(i), c)
-        (extra_l if q[i] > 0 else extra_s).append((risk["liquidation_price"] * 10, notional[i]))
-    if extra_l:
-        lp_l = np.r_[lp_l, [p for p, _ in extra_l]]
-        w_l = np.r_[w_l, [w for _, w in extra_l]]
-    if extra_s:
-        lp_s = np.r_[lp_s, [p for p, _ in extra_s]]
-        w_s = np.r_[w_s, [w for _, w in extra_s]]
-    h_l, _ = np.histogram(lp_l, bins=edges, weights=w_l)
-    h_s, _ = np.histogram(lp_s, bins=edges, weights=w_s)
-    below = float(w_l[lp_l < lo_edge].sum() + w_s[lp_s < lo_edge].sum())
-    above = float(w_l[lp_l > hi_edge].sum() + w_s[lp_s > hi_edge].sum())
-    return Heatmap(edges / 10, h_l, h_s, below, above)
+        price = game.position_risk(int(i), c)["liquidation_price"] * 10
+        if book.qty[i] > 0:
+            lp_l, q_l = np.r_[lp_l, price], np.r_[q_l, book.qty[i]]
+        else:
+            lp_s, q_s = np.r_[lp_s, price], np.r_[q_s, -book.qty[i]]
+    h_l, below_l, above_l = side(lp_l, q_l)
+    h_s, below_s, above_s = side(lp_s, q_s)
+    return Heatmap(np.linspace(lo_edge, hi_edge, buckets + 1) / 10, h_l, h_s, below_l + below_s, above_l + above_s)
 
 
 def snapshot(game) -> Snapshot:
