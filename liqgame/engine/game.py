@@ -117,7 +117,7 @@ class Game:
         market.contracts[PERP].ema_basis = scenario.premium
         market.settle_marks()
         ledger = Ledger(n, 2, groups, group_names, humans)
-        books = [PositionBook(n, tiers, name) for name in CONTRACT_NAMES]
+        books = [PositionBook(n, tiers, name, groups, len(group_names)) for name in CONTRACT_NAMES]
         for b in books:
             b.cross[POOL] = True
         self.venue = Venue(ledger, books, market, tiers, self.rulebook, FeeSchedule(), humans)

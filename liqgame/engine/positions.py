@@ -61,9 +61,19 @@ class Triggers:
 
 
 class PositionBook:
-    def __init__(self, n_traders: int, tiers: TierTable, name: str = "perp"):
+    """Sizes, entries, leverage, margin mode and liquidation triggers of one contract.
+
+    ``group_qty`` keeps each group's net size (crowd persona, player, pool) up to date as
+    fills happen, so a tick's variation margin per group is ``group_qty * dP``: O(groups),
+    not another pass over every position.
+    """
+
+    def __init__(self, n_traders: int, tiers: TierTable, name: str = "perp", trader_group=None,
+                 n_groups: int = 1):
         self.name = name
         self.tiers = tiers
+        self.trader_group = np.zeros(n_traders, dtype=INT) if trader_group is None else trader_group
+        self.group_qty = np.zeros(n_groups, dtype=INT)
         self.qty = np.zeros(n_traders, dtype=INT)
         self.entry = np.zeros(n_traders, dtype=np.float64)  # average entry, ticks (display, ADL rank)
         self.leverage = np.full(n_traders, 10, dtype=INT)
@@ -100,6 +110,7 @@ class PositionBook:
 
     def clear(self, idx) -> None:
         """Positions closed: no size, no trigger."""
+        np.subtract.at(self.group_qty, self.trader_group[idx], self.qty[idx])
         self.qty[idx] = 0
         self.entry[idx] = 0.0
         self.liq.unset(idx)
@@ -130,5 +141,6 @@ class PositionBook:
         entry = np.where(same, avg, np.where(flipped, price, self.entry[idx]))
         self.entry[idx] = np.where(new == 0, 0.0, entry)
         self.qty[idx] = new
+        np.add.at(self.group_qty, self.trader_group[idx], new - old)
         self.ever_open = self.ever_open or bool(new.any())
         return old

@@ -38,6 +38,7 @@ class Venue:
         self.humans = humans
         self.cross_candidates = np.array([POOL, *humans], dtype=INT)  # only these may use cross margin
         self.settled = [market.mark(c) for c in range(len(books))]
+        self._vm_buffer = np.empty(len(ledger.cash), dtype=INT)
         self.tick = 0
 
     # ------------------------------------------------------------------ views
@@ -77,7 +78,9 @@ class Venue:
         dp = m - self.settled[c]
         book = self.books[c]
         if dp and book.ever_open:
-            self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, book.qty * dp, self.cross_positions(c), c)
+            deltas = np.multiply(book.qty, dp, out=self._vm_buffer)  # no 8 MB allocation per tick at 1M
+            self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, deltas, self.cross_positions(c), c,
+                                 by_group=book.group_qty * dp)
         self.settled[c] = m
 
     def settle_all(self) -> None:

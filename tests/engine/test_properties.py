@@ -46,6 +46,10 @@ def check_invariants(g):
             if i != POOL:
                 assert not g.liq.cross_due(int(i))
     assert int(np.abs(v.books[0].qty).sum()) % 2 == 0 and v.books[0].qty.sum() == 0  # long OI == short OI
+    for book in v.books:  # the incremental per-group net sizes behind variation margin stay exact
+        expect = np.zeros_like(book.group_qty)
+        np.add.at(expect, book.trader_group, book.qty)
+        assert np.array_equal(book.group_qty, expect)
     for p in range(len(g.players)):
         ex = g.explain(p)
         assert sum(f.amount for f in ex.flows) == ex.net_loss
