@@ -57,7 +57,8 @@ def run_simulation(args) -> int:
         game = make_game(config)
     except ValueError as e:
         raise CliError(str(e)) from None
-    report = simulate(game, actions, args.ticks, progress=(not args.json and sys.stderr.isatty()))
+    ticks = game.scenario.duration_s if args.ticks is None else args.ticks
+    report = simulate(game, actions, ticks, progress=(not args.json and sys.stderr.isatty()))
     if args.json:
         print(json.dumps(report, indent=2))
     else:
