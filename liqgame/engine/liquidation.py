@@ -237,7 +237,6 @@ class LiquidationEngine:
             t = self._subset(b, takeover)
             if v.ledger.cash[POOL] + int(t.margin.sum()) < 0:  # pool exhausted: deleverage instead
                 self._take_over(t, POOL, Cause.POOL_TAKEOVER, Cause.POOL_TAKEOVER)
-                v.books[c].apply_fill([POOL], [-int(t.qty.sum())], mark)  # undo the pool's inventory
                 self._deleverage(c, s, t.lots, int(t.margin.sum()), POOL, t, out)
             else:
                 self._take_over(t, POOL, Cause.POOL_TAKEOVER, Cause.POOL_TAKEOVER)

@@ -100,3 +100,11 @@ def test_owing_shown_when_balance_negative():
     g.step()
     assert g.equity(0) < 0
     assert "debt" in g.explain(0).narrative
+
+
+def test_pool_backstop_with_an_exhausted_pool_deleverages():
+    g, events, fund0 = crash("pool-backstop", pool=0)
+    adl = [e for e in events if e.kind == "ADLEvent"]
+    assert adl and adl[0].player == 2  # bob's winning short takes the bankrupt long at its bankruptcy price
+    assert g.venue.books[0].qty.sum() == 0
+    assert g.venue.ledger.insurance_fund == fund0
