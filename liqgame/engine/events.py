@@ -75,6 +75,7 @@ class Liquidation(Event):
     partial: bool
     rulebook: str
     explanation: str
+    cross: bool = False  # cross margin: the whole wallet backed (and was lost with) the position
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,12 @@ class Explanation:
         }
 
 
-def _category(cause: Cause, group: int, group_name: str) -> tuple[str, str]:
-    """(destination, category) for money that moved to ``group`` for ``cause``."""
+def _category(cause: Cause, group: int, group_name: str, amount: int) -> tuple[str, str]:
+    """(destination, category) for a net ``amount`` that moved to ``group`` for ``cause``.
+
+    Crowd groups are named by the side they were on: money went *to* winning traders and
+    came *from* losing ones (a negative amount).
+    """
     if cause == Cause.FUNDING:
         return (f"funding: {_dest_name(group, group_name)}", "funding")
     if cause == Cause.SOCIALISED_LOSS:
@@ -69,7 +73,9 @@ def _category(cause: Cause, group: int, group_name: str) -> tuple[str, str]:
         return ("liquidity pool (counterparty)", "liquidity pool")
     if group_name.startswith("player "):
         return (group_name, "other players")
-    return (f"winning traders: {group_name}", "winning traders")
+    if amount >= 0:
+        return (f"winning traders: {group_name}", "winning traders")
+    return (f"losing traders: {group_name}", "losing traders")
 
 
 def _dest_name(group: int, name: str) -> str:
@@ -83,9 +89,10 @@ def _dest_name(group: int, name: str) -> str:
 def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -> Explanation:
     deposits = ledger.human_deposits[trader]
     balance = ledger.balance(trader)
+    net: dict[tuple[Cause, int], int] = dict(ledger.human_flows[trader])
     rows: dict[tuple[str, str, str], int] = {}
-    for (cause, group), amount in ledger.human_flows[trader].items():
-        dest, cat = _category(cause, group, ledger.group_names[group])
+    for (cause, group), amount in net.items():
+        dest, cat = _category(cause, group, ledger.group_names[group], amount)
         key = (dest, cat, CAUSE_LABEL[cause])
         rows[key] = rows.get(key, 0) + amount
     flows = tuple(sorted((Flow(d, c, k, a) for (d, c, k), a in rows.items() if a),

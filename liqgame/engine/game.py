@@ -111,7 +111,7 @@ class Game:
         # depth is quoted for the scenario's crowd; a bigger crowd trades in a proportionally deeper market
         depth = scenario.depth_btc * max(1.0, n_bots / max(scenario.bots, 1))
         params = MarketParams(start_price=scenario.start_price, index=scenario.index,
-                              book=BookParams(depth_btc=depth))
+                              book=BookParams(depth_btc=depth), funding_interval_s=scenario.funding_interval_s)
         market = Market(params, market_rng, impact_on=True)
         market.contracts[PERP].base_basis = scenario.premium
         market.contracts[PERP].ema_basis = scenario.premium

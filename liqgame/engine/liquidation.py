@@ -379,4 +379,4 @@ class LiquidationEngine:
         return ev.Liquidation(v.tick, int(b.idx[k]), CONTRACT_NAMES[b.c], "long" if q > 0 else "short",
                               lots_to_btc(lots), ticks_to_usd(mark), ticks_to_usd(b.trigger[k]),
                               ticks_to_usd(bp), None if price is None else ticks_to_usd(price), lost, fee,
-                              partial, rb.name, text)
+                              partial, rb.name, text, bool(b.pockets[k] == CASH))

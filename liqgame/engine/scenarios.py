@@ -36,6 +36,7 @@ class Scenario:
     premium: float = 0.0001
     insurance_fund_usd: float = 2_000_000.0
     pool_usd: float = 50_000_000.0
+    funding_interval_s: int = 8 * 3600  # lessons compress the funding clock
 
 
 def _num(d: dict, key: str, where: str, lo=None, hi=None, default=None):
@@ -90,6 +91,7 @@ def scenario_from_dict(d: dict, where: str = "scenario") -> Scenario:
         premium=_num(d, "premium", where, -0.01, 0.01, 0.0001),
         insurance_fund_usd=_num(d, "insurance_fund_usd", where, 0, 10**12, 2e6),
         pool_usd=_num(d, "pool_usd", where, 0, 10**13, 5e7),
+        funding_interval_s=int(_num(d, "funding_interval_s", where, 60, 7 * 86400, 8 * 3600)),
     )
 
 
