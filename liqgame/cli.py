@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--scenario", default="calm")
     sim.add_argument("--rulebook", default="insurance-first", choices=list(RULEBOOKS))
     sim.add_argument("--bots", type=_positive_int, default=None, help="crowd size (default: the scenario's)")
-    sim.add_argument("--ticks", type=_positive_int, default=3600, help="seconds of game time")
+    sim.add_argument("--ticks", type=_positive_int, default=None,
+                     help="seconds of game time (default: the scenario's duration)")
     sim.add_argument("--player", help="JSON-lines file of player actions (see README)")
     sim.add_argument("--balance", type=float, default=10_000.0, help="player's starting balance, USD")
     sim.add_argument("--no-liquidation-impact", action="store_true",
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="recompute score and final state hash headless and report mismatches")
     rp.add_argument("--all", action="store_true", help="with --verify: every saved session")
     rp.add_argument("--data-dir", help="where scores and settings are kept")
+    from .serve import add_serve_parser
+    from .lessons.cli import add_lesson_parser
+
+    add_serve_parser(sub)
+    add_lesson_parser(sub)
     return p
 
 
@@ -74,6 +80,14 @@ def main(argv=None) -> int:
             from .simulate import run_simulation
 
             return run_simulation(args)
+        if args.command == "serve":
+            from .serve import run_serve
+
+            return run_serve(args)
+        if args.command == "lesson":
+            from .lessons.cli import run_lesson_command
+
+            return run_lesson_command(args)
         if args.command in ("scores", "replay"):
             from . import scores_cli
 

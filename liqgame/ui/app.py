@@ -1,8 +1,134 @@
-"""The Textual app (being built): for now ``liqgame`` explains how to run the simulator."""
+"""The Textual app: ``liqgame`` with no arguments opens the title screen.
+
+:class:`LiqApp` is also the app factory for tests and benches: pass ``game=GameSpec(...)``
+to open the play screen directly (fixed seed, small crowd), ``paused``/``clock`` to
+control time, ``data_dir`` for a temporary store and ``no_blink`` for stable snapshots.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..assets_io import asset_dir
+from .base import GameSpec
+
+CSS_FILE = Path(asset_dir()) / "styles" / "liqgame.tcss"
+
+
+class LiqApp(App):
+    """liqgame's terminal UI (see the module docstring for the constructor's test hooks)."""
+
+    TITLE = "liqgame"
+    CSS_PATH = str(CSS_FILE)
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, *, data_dir: str | Path | None = None, game: GameSpec | None = None, paused: bool = True,
+                 speed: int = 1, clock: bool = True, no_blink: bool = False, store=None):
+        super().__init__()
+        self.data_dir = data_dir
+        self.initial_game = game
+        self.start_paused = paused
+        self.start_speed = speed
+        self.use_clock = clock
+        self.no_blink = no_blink
+        self.store = store
+        self.settings: dict = {}
+        self._theme_loaded = False
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        warnings = self._open_store()
+        theme = self.settings.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self._theme_loaded = True
+        from .menu_screen import MenuScreen
+
+        self.push_screen(MenuScreen())
+        if self.initial_game is not None:
+            self.start_game(self.initial_game, paused=self.start_paused, speed=self.start_speed,
+                            clock=self.use_clock)
+        for w in warnings:
+            self.notify(w, title="Saved data", severity="warning", timeout=12, markup=False)
+
+    def _open_store(self) -> list[str]:
+        if self.store is None and self.data_dir is not None:
+            from ..store import Store
+
+            try:
+                self.store = Store(self.data_dir)
+            except Exception as e:  # the game is playable without saves
+                return [f"scores cannot be saved: {e}"]
+        if self.store is None:
+            return []
+        try:
+            self.settings = dict(self.store.settings())
+        except Exception:
+            self.settings = {}
+        return list(self.store.warnings)
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_loaded and self.store is not None and self.settings.get("theme") != theme:
+            self.settings["theme"] = theme
+            self.store.save_settings(theme=theme)
+
+    # ------------------------------------------------------------------ navigation
+    def start_game(self, spec: GameSpec, *, paused: bool = True, speed: int = 1, clock: bool = True) -> None:
+        from .play_screen import PlayScreen
+
+        self.push_screen(PlayScreen(spec, paused=paused, speed=speed, clock=clock))
+
+    def action_menu(self) -> None:
+        """Back to the title screen, closing any game on the way."""
+        from .menu_screen import MenuScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MenuScreen):
+            self.pop_screen()
+
+    def action_lessons(self) -> None:
+        try:
+            from .lessons_screen import LessonsScreen
+        except ImportError:
+            self.notify("Lessons are coming soon.", title="Lessons", markup=False)
+            return
+        self.push_screen(LessonsScreen())
+
+    @property
+    def play_screen(self):
+        from .play_screen import PlayScreen
+
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, PlayScreen)), None)
+
+    # ------------------------------------------------------------------ command palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "commands", None)
+        if callable(commands):
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
+        yield SystemCommand("Help and glossary", "Keys and every term on screen", self._help)
+        yield SystemCommand("High scores", "The best saved sessions", self._scores)
+
+    def _help(self) -> None:
+        from .help_screen import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def _scores(self) -> None:
+        from .scores_screen import ScoresScreen
+
+        self.push_screen(ScoresScreen())
+
 
 def run_app(args) -> int:
-    print("The terminal UI is not built yet. Try: liqgame simulate --scenario long-squeeze --player FILE")
+    """Entry point of ``liqgame`` / ``liqgame play``."""
+    from ..store import resolve_data_dir
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    LiqApp(data_dir=data_dir).run()
     return 0

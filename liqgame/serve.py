@@ -1,0 +1,339 @@
+"""``liqgame serve``: play the same game in a web browser, one game process per tab (textual-serve).
+
+    liqgame serve [--host 127.0.0.1] [--port 8000] [--data-dir DIR] [--allow-remote] [--public-url URL]
+
+Each browser tab that opens the page gets its own ``liqgame play --data-dir DIR`` process (textual-serve's
+model): its own player session, its own game. All tabs share one save store (``DIR``), which is safe
+because the store locks the file and writes atomically. The game code is unchanged: Textual's web driver
+talks to textual-serve over the process's stdin/stdout, so ``liqgame play`` must print nothing to stdout
+before Textual starts (textual-serve waits for Textual's ``__GANGLION__`` handshake line).
+
+Only loopback by default: a non-loopback ``--host`` is refused unless ``--allow-remote`` is given, and then
+a warning says that anyone who can reach the address can play and write scores.
+
+How the game processes are cleaned up
+-------------------------------------
+textual-serve starts one app process per websocket (``asyncio.create_subprocess_shell``) and does not
+reliably end them when the server stops; an app whose socket dropped can keep running and spin a CPU.
+So ``liqgame serve`` is two processes:
+
+* the **supervisor** (the process you started) serves nothing itself: it starts the web server as a child
+  with ``start_new_session=True`` (``setsid``), so the server leads a fresh process group, and waits;
+* the **server** runs textual-serve.  Its game command is ``exec python -m liqgame play ...``: the shell
+  is replaced by the game, so every game process is a direct member of the server's process group.
+
+On Ctrl+C (SIGINT), SIGTERM or SIGHUP the supervisor sends SIGTERM to the whole group: the server shuts
+down and each game exits normally (Textual's web driver turns SIGTERM into an ordinary app exit).
+Anything still alive after a short grace period gets SIGKILL.  The supervisor does the same if the server
+dies on its own.  If the supervisor itself is killed outright (SIGKILL), a watchdog thread in the server
+notices that its parent changed and ends the group.  Ending a process group catches every game, whatever
+state its socket is in, and anything a game might have started.  (The supervisor uses ``/proc`` to see
+which members are still alive; without ``/proc`` it just waits the grace period.  On Windows, which has
+no process groups, the server runs in-process and only textual-serve's own shutdown applies.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+GRACE_S = 3.0  # how long games get to exit after SIGTERM before SIGKILL
+TITLE = "liqgame"
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+
+
+def _port(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= v <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {v}")
+    return v
+
+
+def add_serve_parser(sub) -> None:
+    sv = sub.add_parser("serve", help="serve the game to web browsers (each tab its own game)",
+                        description="Serve liqgame to web browsers: each tab that opens the page plays its own "
+                                    "game; all tabs share one score store.")
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1: this machine only)")
+    sv.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    sv.add_argument("--data-dir", help="where scores and settings are kept (shared by every tab)")
+    sv.add_argument("--allow-remote", action="store_true",
+                    help="allow a --host other than loopback (anyone who can reach it can play and write scores)")
+    sv.add_argument("--public-url", metavar="URL",
+                    help="the address browsers use to reach the server, if not the one they typed "
+                         "(e.g. https://games.example.org behind a reverse proxy)")
+
+
+def is_loopback(host: str) -> bool:
+    """True if ``host`` only ever means this machine (127.0.0.0/8, ::1, localhost)."""
+    h = host.strip().strip("[]").lower()
+    if not h:
+        return False  # "" means every interface
+    if h == "localhost" or h.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(h, None)
+    except (OSError, UnicodeError):
+        return False
+    addrs = {info[4][0] for info in infos}
+    return bool(addrs) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs)
+
+
+def game_command(data_dir: Path) -> str:
+    """The shell command textual-serve runs for each tab (``exec``: no shell process left in between)."""
+    return "exec " + shlex.join([sys.executable, "-m", "liqgame", "play", "--data-dir", str(data_dir)])
+
+
+def _url_host(host: str) -> str:
+    h = host.strip().strip("[]")
+    try:
+        addr = ipaddress.ip_address(h)
+    except ValueError:
+        return h
+    if addr.is_unspecified:  # 0.0.0.0 / :: : show a name others can use
+        return socket.gethostname()
+    return f"[{h}]" if addr.version == 6 else h
+
+
+def run_serve(args) -> int:
+    """Entry point of ``liqgame serve``: check the arguments, then supervise the server (see module doc)."""
+    from .cli import CliError
+    from .store import resolve_data_dir
+
+    host = args.host
+    remote = not is_loopback(host)
+    if remote and not args.allow_remote:
+        raise CliError(f"liqgame serve: --host {host or repr(host)} is not a loopback address; add --allow-remote "
+                       f"to let anyone who can reach it play and write scores")
+    data_dir = resolve_data_dir(args.data_dir).expanduser().resolve()
+    public_url = (args.public_url or "").rstrip("/") or None
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise CliError(f"liqgame serve: --public-url must start with http:// or https://, got {args.public_url!r}")
+    url = public_url or f"http://{_url_host(host)}:{args.port}"
+    if remote:
+        print(f"warning: serving on {host} port {args.port}: anyone who can reach this machine on that network "
+              f"can play and write scores to {data_dir}", file=sys.stderr, flush=True)
+    config = {"host": host, "port": args.port, "data_dir": str(data_dir), "public_url": public_url, "url": url}
+    if not hasattr(os, "killpg"):  # Windows: no process groups to end; textual-serve's own shutdown only
+        return server_main(json.dumps(config), watch_parent=False)
+    return supervise(config)
+
+
+# ------------------------------------------------------------------------------ process groups
+
+
+def live_members(pgid: int) -> list[int] | None:
+    """Pids of the processes in group ``pgid`` that are not zombies; None if ``/proc`` is unavailable."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    pids = []
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()  # after "(comm)": state ppid pgrp ...
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+            pids.append(int(name))
+    return pids
+
+
+def _group_gone(pgid: int) -> bool:
+    members = live_members(pgid)
+    if members is not None:
+        return not members
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def end_group(pgid: int, grace: float = GRACE_S, *, spare: int | None = None) -> None:
+    """SIGTERM every process of group ``pgid``, wait up to ``grace`` s for them to exit, SIGKILL what is left.
+
+    With ``spare`` (the caller's own pid, when the caller is in the group) that process is not sent SIGTERM
+    and is not waited for, but the final SIGKILL ends the whole group, the caller included.
+    """
+    try:
+        if spare is None:
+            os.killpg(pgid, signal.SIGTERM)
+        else:
+            for pid in live_members(pgid) or ():
+                if pid != spare:
+                    try:
+                        os.kill(pid, signal.SIGTERM)
+                    except ProcessLookupError:
+                        pass
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        members = live_members(pgid)
+        if members is not None and not [p for p in members if p != spare]:
+            break
+        time.sleep(0.05)
+    if spare is None and _group_gone(pgid):
+        return
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+# ---------------------------------------------------------------------------------- supervisor
+
+
+def supervise(config: dict) -> int:
+    """Run the server in its own session; on SIGINT/SIGTERM/SIGHUP (or if it dies) end its whole group."""
+    received: list[int] = []
+
+    def on_signal(signum, frame):
+        received.append(signum)
+
+    handled = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {s: signal.signal(s, on_signal) for s in handled}
+    try:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from liqgame.serve import server_main; "
+                                   "sys.exit(server_main(sys.argv[1]))", json.dumps(config)],
+            start_new_session=True, stdin=subprocess.DEVNULL)
+        pgid = server.pid  # a session leader's pid is its process group id
+        try:
+            while not received and server.poll() is None:
+                try:
+                    server.wait(timeout=0.2)
+                except subprocess.TimeoutExpired:
+                    pass
+        finally:
+            end_group(pgid)
+            try:
+                server.wait(timeout=GRACE_S)
+            except subprocess.TimeoutExpired:  # cannot happen after SIGKILL, but never hang
+                server.kill()
+                server.wait()
+        if received:
+            print("liqgame serve: stopped", file=sys.stderr, flush=True)
+            return 0
+        return server.returncode if server.returncode >= 0 else 1
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+# -------------------------------------------------------------------------------------- server
+
+
+def _watch_parent(parent: int) -> None:
+    """Runs in the server: if the supervisor disappears (killed outright), end the games and the server."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    end_group(os.getpgrp(), spare=os.getpid())  # ends with SIGKILL to the group, this server included
+
+
+def make_server(config: dict):
+    """The textual-serve :class:`Server`, with liqgame's start-up message and a per-request page URL."""
+    from urllib.parse import urlsplit
+
+    import aiohttp_jinja2
+    from aiohttp import web
+    from textual_serve.server import Server, to_int
+
+    class GameServer(Server):
+        fixed_public_url: str | None = None
+
+        async def on_startup(self, app) -> None:
+            print(f"liqgame: open {config['url']} in a web browser; each tab plays its own game.\n"
+                  f"Scores are saved in {config['data_dir']}. Press Ctrl+C to stop.", flush=True)
+
+        def _base_url(self, request) -> str:
+            # the address the browser typed, so the page works however the machine was reached
+            return self.fixed_public_url or f"{request.scheme}://{request.host}"
+
+        @aiohttp_jinja2.template("app_index.html")
+        async def handle_index(self, request):
+            base = self._base_url(request)
+            router = request.app.router
+            static = f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"
+            ws = f"{base}{router['websocket'].url_for()}"
+            ws = ("wss:" if ws.startswith("https:") else "ws:") + ws.split(":", 1)[1]
+            return {"font_size": to_int(request.query.get("fontsize", "16"), 16), "app_websocket_url": ws,
+                    "config": {"static": {"url": static}}, "application": {"name": self.title}}
+
+        async def handle_websocket(self, request):
+            # a page from another site must not start games here (browsers send Origin on websockets)
+            origin = request.headers.get("Origin")
+            if origin:
+                allowed = {request.host}
+                if self.fixed_public_url:
+                    allowed.add(urlsplit(self.fixed_public_url).netloc)
+                if urlsplit(origin).netloc not in allowed:
+                    raise web.HTTPForbidden(text="liqgame: cross-site websocket refused")
+            return await super().handle_websocket(request)
+
+    server = GameServer(game_command(Path(config["data_dir"])), host=config["host"], port=config["port"],
+                        title=TITLE, public_url=config.get("public_url") or config["url"])
+    server.fixed_public_url = config.get("public_url")
+    return server
+
+
+def check_bind(host: str, port: int) -> str | None:
+    """Why ``host``:``port`` cannot be listened on (None if it can), checked before the server says hello."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as e:
+        return f"unknown address ({getattr(e, 'strerror', None) or e})"
+    for family, kind, proto, _, addr in infos:
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+            if family == socket.AF_INET6:
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                s.bind(addr)
+            except OSError as e:
+                return e.strerror or str(e)
+    return None
+
+
+def server_main(config_json: str, watch_parent: bool = True) -> int:
+    """The server process (started by :func:`supervise` in a new session)."""
+    config = json.loads(config_json)
+    if watch_parent:
+        threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    problem = check_bind(config["host"], config["port"])
+    if problem is None:
+        server = make_server(config)
+        try:
+            server.serve()
+            return 0
+        except OSError as e:  # lost a race for the port
+            problem = e.strerror or str(e)
+    print(f"liqgame serve: cannot listen on {config['host']} port {config['port']}: {problem}",
+          file=sys.stderr, flush=True)
+    return 2

@@ -1,0 +1,47 @@
+"""What every liqgame screen shares: size breakpoints and the "terminal too small" notice.
+
+Breakpoints put classes on the screen (``-tiny`` / ``-narrow`` / ``-wide`` for the width,
+``-tinyh`` / ``-short`` / ``-tall`` for the height); the stylesheet uses them to collapse
+panels at 80 x 24 and to swap everything for :class:`TooSmall` below that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from ..engine.game import GameConfig
+
+MIN_W, MIN_H = 80, 24
+
+
+class TooSmall(Static):
+    def render(self) -> str:
+        w, h = self.app.size
+        return (f"The terminal is too small ({w} × {h}).\n"
+                f"liqgame needs at least {MIN_W} × {MIN_H}: enlarge the window (Ctrl+Q quits).")
+
+
+class BaseScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (MIN_W, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-tinyh"), (MIN_H, "-short"), (36, "-tall")]
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall(id="too-small")
+        yield from self.body()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    """A game to start: the engine config plus what the score table needs to know."""
+
+    config: GameConfig
+    kind: str = "free"  # free | daily
+    daily_date: str | None = None
+    player_name: str = "you"

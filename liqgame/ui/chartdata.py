@@ -1,0 +1,264 @@
+"""Price and equity charts drawn with braille dots, plus the liquidation heatmap column.
+
+Pure functions (numpy and Rich ``Text``, no Textual) so they are cheap to test and can run
+on the runner's thread:
+
+* :func:`build_price_chart` turns the game's per-second price history into one value per
+  braille dot column, picks a y-range centred on the mark (so the heatmap's buckets line
+  up with the rows) and collects the player's price lines (entry, liquidation, stops);
+* :func:`render_chart` draws a :class:`ChartData` into ``height`` lines of ``width`` cells.
+
+A braille cell holds 2 x 4 dots, so a 60 x 20 plot shows 120 points at 80 price levels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.text import Text
+
+SPD_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
+MAX_WINDOW_S = 8 * 3600
+HEAT_W = 9  # cells for the heatmap column
+MIN_HALF_RANGE = 0.006  # the y-range is at least +-0.6 % of the mark (room for the heatmap)
+MARKER_REACH = 0.03  # price lines further than this (or 3x the spread) are pinned to the edge
+# braille dot bits, [row][column] inside one cell
+_BRAILLE = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+_ROLE_ORDER = ("liq", "bankrupt", "fill", "entry", "stop", "tp", "limit")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A horizontal price line with a short label (LIQ, ENTRY, SL, TP, ...)."""
+
+    label: str
+    price: float
+    role: str
+
+
+@dataclass(frozen=True, eq=False)  # identity equality: numpy fields (and cheap reactive checks)
+class ChartData:
+    values: np.ndarray  # one value per dot column, oldest first (left-aligned)
+    lo: float
+    hi: float
+    last: float | None = None  # the current value, highlighted on the axis
+    markers: tuple[Marker, ...] = ()
+    heat_longs: np.ndarray | None = None  # liquidation notional per row, top row first
+    heat_shorts: np.ndarray | None = None
+    seconds_per_point: int = 1
+    decimals: int = 1
+    extra: dict = field(default_factory=dict)
+
+
+def seconds_per_point(elapsed: int, points: int) -> int:
+    """The smallest step from SPD_STEPS that fits the whole session (up to 8 h) in ``points``."""
+    need = min(max(elapsed, 0) + 1, MAX_WINDOW_S)
+    for s in SPD_STEPS:
+        if points * s >= need:
+            return s
+    return SPD_STEPS[-1]
+
+
+def sample(series: np.ndarray, spd: int, points: int) -> np.ndarray:
+    """Every ``spd``-th value ending with the latest one, at most ``points`` of them."""
+    if len(series) == 0:
+        return series
+    out = series[::-1][::spd][::-1]
+    return out[-points:]
+
+
+def centered_range(center: float, values: np.ndarray, markers=()) -> tuple[float, float]:
+    """A y-range centred on ``center`` that holds the values and the nearby price lines.
+
+    A price line is fitted in when it is within 3 % or 3x the prices' own spread (a 50x
+    liquidation price always is); a far one (10x) is pinned to the edge with an arrow
+    rather than flattening the price line.
+    """
+    dev = float(np.abs(values - center).max()) if len(values) else 0.0
+    reach = max(dev * 3, center * MARKER_REACH)
+    for m in markers:
+        if m.price > 0 and abs(m.price - center) <= reach:
+            dev = max(dev, abs(m.price - center))
+    half = max(dev * 1.08, center * MIN_HALF_RANGE, 0.5)
+    return center - half, center + half
+
+
+def fit_range(values: np.ndarray, markers=()) -> tuple[float, float]:
+    """A y-range around the data (for equity curves and the post-mortem's mark path)."""
+    pts = [float(v) for v in values] + [m.price for m in markers if math.isfinite(m.price)]
+    if not pts:
+        return 0.0, 1.0
+    lo, hi = min(pts), max(pts)
+    pad = max((hi - lo) * 0.08, abs(hi) * 0.0005, 0.5)
+    return lo - pad, hi + pad
+
+
+def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark: float, markers=(),
+                      heatmap=None) -> ChartData:
+    """Chart data from ``Game.price_history`` (tuples of index, last, mark in 0.1 USD ticks).
+
+    ``heatmap(span, buckets)`` returns the crowd's liquidation heatmap for the chosen range
+    (or None); it is called once, with one bucket per row.
+    """
+    points, rows = max(points, 2), max(rows, 2)
+    spd = seconds_per_point(elapsed, points)
+    tail = history[-(points * spd):]
+    last = np.fromiter((p[1] for p in tail), dtype=np.float64, count=len(tail)) / 10.0
+    values = sample(last, spd, points)
+    lo, hi = centered_range(mark, values, markers)
+    longs = shorts = None
+    if heatmap is not None:
+        h = heatmap((hi - lo) / 2 / mark, rows)
+        if h is not None:
+            longs, shorts = np.asarray(h.longs)[::-1], np.asarray(h.shorts)[::-1]
+    return ChartData(values, lo, hi, float(values[-1]) if len(values) else mark, tuple(markers),
+                     longs, shorts, spd)
+
+
+def series_chart(values, markers=(), decimals: int = 1, seconds_per_point: int = 1,
+                 last: float | None = None) -> ChartData:
+    """Chart data for any series (equity curve, mark path) fitted to its own range."""
+    arr = np.asarray(values, dtype=np.float64)
+    lo, hi = fit_range(arr, markers)
+    return ChartData(arr, lo, hi, last if last is not None else (float(arr[-1]) if len(arr) else None),
+                     tuple(markers), None, None, seconds_per_point, decimals)
+
+
+# ---------------------------------------------------------------------------- drawing
+
+def heat_width(width: int) -> int:
+    """Cells for the heatmap column: full from 70 cells, narrow from 34, none below."""
+    return HEAT_W if width >= 70 else 5 if width >= 34 else 0
+
+
+def _label(v: float, decimals: int) -> str:
+    return f"{v:,.{decimals}f}"
+
+
+def _downsample(values: np.ndarray, n: int) -> np.ndarray:
+    """At most ``n`` points: the last value of each of n equal slices (keeps the latest value)."""
+    if len(values) <= n:
+        return values
+    idx = np.linspace(0, len(values) - 1, n).round().astype(int)
+    return values[idx]
+
+
+def _dots(values: np.ndarray, lo: float, hi: float, rows: int, cols: int) -> np.ndarray:
+    """Braille code points (rows x cols) of the line through ``values``."""
+    dh, dw = rows * 4, cols * 2
+    vals = _downsample(values, dw)
+    grid = np.zeros((dh, dw), dtype=bool)
+    if len(vals):
+        y = np.clip(np.round((hi - vals) / (hi - lo) * (dh - 1)), 0, dh - 1).astype(int)
+        prev = y[0]
+        for x, yy in enumerate(y):
+            # span from the previous point so steep moves stay one connected line
+            a, b = (prev, yy) if prev <= yy else (yy, prev)
+            grid[a: b + 1, x] = True
+            prev = yy
+    cells = grid.reshape(rows, 4, cols, 2)
+    return (cells * _BRAILLE[None, :, None, :]).sum(axis=(1, 3))
+
+
+def _row_of(price: float, lo: float, hi: float, rows: int) -> tuple[int, str]:
+    """Row of a price line; off-range lines are pinned to the edge with an arrow."""
+    if price > hi:
+        return 0, "↑"
+    if price < lo:
+        return rows - 1, "↓"
+    return min(int((hi - price) / (hi - lo) * rows), rows - 1), ""
+
+
+def _heat_cells(value: float, scale: float, width: int) -> tuple[int, int]:
+    eighths = int(round(value / scale * width * 8)) if scale > 0 else 0
+    return divmod(min(eighths, width * 8), 8)
+
+
+def _heat_bar(longs: float, shorts: float, scale: float, width: int, palette: dict) -> Text:
+    text = Text()
+    for value, role in ((longs, "heat_longs"), (shorts, "heat_shorts")):
+        full, part = _heat_cells(value, scale, width - text.cell_len)
+        if full or part:
+            text.append("█" * full + (_EIGHTHS[part] if part else ""), palette[role])
+    text.pad_right(width - text.cell_len)
+    return text
+
+
+def render_chart(data: ChartData | None, width: int, height: int, palette: dict) -> list[Text]:
+    """``height`` lines of at most ``width`` cells: plot | axis labels | heatmap."""
+    if data is None or width < 20 or height < 3 or not data.hi > data.lo:
+        msg = Text("waiting for prices…" if data is None else "(too small for a chart)", palette["axis"])
+        return [msg] + [Text("")] * (max(height, 1) - 1)
+    rows = height
+    lo, hi, dec = data.lo, data.hi, data.decimals
+    heat_w = heat_width(width) if data.heat_longs is not None else 0
+    heat = heat_w > 0
+    axis_w = max(len(_label(hi, dec)), len(_label(lo, dec))) + 2
+    cols = width - axis_w - heat_w
+    codes = _dots(np.asarray(data.values, dtype=np.float64), lo, hi, rows, cols)
+    lines: dict[int, tuple[Marker, str]] = {}
+    for role in _ROLE_ORDER:
+        for m in data.markers:
+            if m.role == role and m.price > 0 and math.isfinite(m.price):
+                r, arrow = _row_of(m.price, lo, hi, rows)
+                lines.setdefault(r, (m, arrow))
+    last_row = _row_of(data.last, lo, hi, rows)[0] if data.last is not None else -1
+    tick_every = max(3, rows // 6)
+    scale = 0.0
+    if heat:
+        scale = float(np.max(data.heat_longs + data.heat_shorts)) if len(data.heat_longs) else 0.0
+    out = []
+    for r in range(rows):
+        out.append(_row(r, codes[r], lines.get(r), r == last_row, tick_every, data, rows, axis_w, palette))
+        if heat:
+            hl = float(data.heat_longs[r]) if r < len(data.heat_longs) else 0.0
+            hs = float(data.heat_shorts[r]) if r < len(data.heat_shorts) else 0.0
+            out[-1].append_text(_heat_bar(hl, hs, scale, heat_w, palette))
+    return out
+
+
+def _row(r: int, codes: np.ndarray, line, is_last: bool, tick_every: int, data: ChartData, rows: int,
+         axis_w: int, palette: dict) -> Text:
+    text = Text()
+    chars = [chr(0x2800 + int(c)) if c else " " for c in codes]
+    if line is None:
+        text.append("".join(chars), palette["line"])
+    else:
+        m, arrow = line
+        style = palette.get(m.role, palette["axis"])
+        tag = f"{m.label}{arrow} {_label(m.price, data.decimals)}"
+        cells = ["─" if ch == " " else ch for ch in chars]
+        start = 1 if len(cells) > len(tag) + 2 else 0
+        for k, ch in enumerate(tag[: max(len(cells) - start, 0)]):
+            cells[start + k] = ch
+        # group runs: dots keep the price line's colour, the rest takes the marker's
+        run, run_dots = [], None
+        for k, ch in enumerate(cells):
+            is_dot = "⠀" < ch <= "⣿" and not (start <= k < start + len(tag))
+            if run and is_dot != run_dots:
+                text.append("".join(run), palette["line"] if run_dots else style)
+                run = []
+            run.append(ch)
+            run_dots = is_dot
+        if run:
+            text.append("".join(run), palette["line"] if run_dots else style)
+    centre = data.hi - (r + 0.5) * (data.hi - data.lo) / rows
+    if is_last and data.last is not None:
+        label = _label(data.last, data.decimals).rjust(axis_w - 1)
+        text.append(" ")
+        text.append(label, palette["last"])
+    elif r % tick_every == tick_every // 2:
+        text.append(" " + _label(centre, data.decimals).rjust(axis_w - 1), palette["axis"])
+    else:
+        text.append(" " * axis_w)
+    return text
+
+
+DEFAULT_PALETTE = {
+    "line": "#4fb3ff", "axis": "#808080", "last": "reverse bold", "entry": "#e0c000", "liq": "bold #ff4040",
+    "bankrupt": "#c06060", "fill": "#c080ff", "stop": "#ff80c0", "tp": "#40d080", "limit": "#80c0ff",
+    "heat_longs": "#d04040", "heat_shorts": "#30b060",
+}

@@ -1,0 +1,425 @@
+"""The play screen: chart + heatmap, ticket, position, account, market, feed — live.
+
+Ownership: the screen owns a :class:`GameRunner` (the game, its lock, the clock thread)
+and a Textual timer that drives the runner's clock.  Frames arrive as coalesced
+``FrameReady`` messages; the screen sets each panel's reactive attribute from the frame
+(attributes down) and turns the ticket's ``Submit`` messages into engine actions
+(messages up).  The clock pauses itself on a liquidation (post-mortem) and at the end of
+the scenario (session end).
+"""
+
+from __future__ import annotations
+
+import math
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Footer, Tab, Tabs
+from textual.worker import get_current_worker
+
+from ..engine import actions as A
+from ..engine import events as ev
+from ..engine.game import REARM_RATIO, WARNING_RATIO
+from ..session import make_game
+from . import fmt
+from .base import BaseScreen, GameSpec
+from .chart import PriceChart
+from .draft import final_order, preview_order
+from .feed import EventFeed, feed_lines
+from .messages import FrameReady, GameHalted
+from .palette import palette
+from .panels import AccountPanel, MarginBanner, MarketPanel, PositionPanel, StatusBar
+from .runner import SPEEDS, GameRunner, Halt
+from .ticket import OrderTicket
+
+CLOCK_INTERVAL = 0.1  # the timer drives the clock ~10 times a second: frames are capped there
+CALL_ON, CALL_OFF = WARNING_RATIO, REARM_RATIO  # the banner follows the engine's margin call
+PANELS = {"tab-ticket": ("#ticket",), "tab-position": ("#position", "#account"), "tab-market": ("#market",)}
+
+
+def suggested_margin(pos, available: float) -> float:
+    """An amount that brings the margin ratio back to 50 % (capped by what is free), in cents."""
+    need = pos.maintenance / 0.5 - pos.margin
+    if need <= 0:
+        need = pos.margin * 0.1
+    amount = min(need, max(available, 0.0))
+    return math.floor(amount * 100) / 100 if amount > 0 else 0.0
+
+
+def _combine(long_why: str, short_why: str) -> str:
+    """One line for the ticket: the shared reason, or each side's."""
+    if long_why == short_why:
+        return long_why
+    if long_why and short_why:
+        return f"long: {long_why} / short: {short_why}"
+    return f"long: {long_why}" if long_why else f"short: {short_why}"
+
+
+class PlayScreen(BaseScreen):
+    AUTO_FOCUS = "#chart"
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Play/Pause"),
+        Binding("n", "step", "Step"),
+        Binding("plus,equals_sign,right_square_bracket", "faster", "Faster"),
+        Binding("minus,left_square_bracket", "slower", "Slower"),
+        Binding("1", "speed(1)", "1x", show=False),
+        Binding("2", "speed(5)", "5x", show=False),
+        Binding("3", "speed(20)", "20x", show=False),
+        Binding("4", "speed(100)", "100x", show=False),
+        Binding("b", "submit('long')", "Long"),
+        Binding("s", "submit('short')", "Short"),
+        Binding("c", "close_position", "Close"),
+        Binding("a", "add_margin", "Add margin"),
+        Binding("r", "reduce", "Reduce ½"),
+        Binding("x", "cancel_orders", "Cancel orders", show=False),
+        Binding("e", "explain", "Where did it go?"),
+        Binding("v", "next_panel", "Panels", show=False),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "end_session", "End"),
+        Binding("escape", "focus_chart", "Chart", show=False),
+    ]
+
+    paused: reactive[bool] = reactive(True, init=False)
+    speed: reactive[int] = reactive(SPEEDS[0], init=False)
+
+    def __init__(self, spec: GameSpec, *, paused: bool = True, speed: int = 1, clock: bool = True):
+        super().__init__()
+        self.spec = spec
+        self.game = make_game(spec.config)
+        self.runner = GameRunner(self.game, on_frame=lambda: self.post_message(FrameReady()),
+                                 on_halt=lambda h: self.post_message(GameHalted(h)))
+        self.set_reactive(PlayScreen.paused, paused)
+        self.set_reactive(PlayScreen.speed, speed)
+        self.runner.set_speed(speed)
+        self.runner.set_paused(paused)
+        self.use_clock = clock  # tests may step by hand, with no timer at all
+        self._call_on = False
+        self._timer = None
+        from ..assets_io import scenarios
+
+        self.scenario_title = scenarios()[spec.config.scenario].title if spec.config.scenario in scenarios() \
+            else spec.config.scenario
+
+    # ------------------------------------------------------------------ layout
+    def body(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield MarginBanner(id="banner")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield PriceChart(heat=True, id="chart")
+                yield EventFeed(id="feed")
+            with VerticalScroll(id="side", can_focus=False):
+                yield Tabs(Tab("Ticket", id="tab-ticket"), Tab("Position", id="tab-position"),
+                           Tab("Market", id="tab-market"), id="side-tabs")
+                yield OrderTicket(id="ticket", classes="panel -shown")
+                yield PositionPanel(id="position", classes="panel")
+                yield AccountPanel(id="account", classes="panel")
+                yield MarketPanel(id="market", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.status = self.query_one(StatusBar)
+        self.status.title = self.scenario_title
+        self.chart = self.query_one(PriceChart)
+        self.chart.border_title = "BTC-PERP"
+        self.feed = self.query_one(EventFeed)
+        self.feed.border_title = "Feed"
+        self.ticket = self.query_one(OrderTicket)
+        self.ticket.border_title = "Order ticket"
+        self.position = self.query_one(PositionPanel)
+        self.position.border_title = "Position"
+        self.account = self.query_one(AccountPanel)
+        self.account.border_title = "Account"
+        self.market = self.query_one(MarketPanel)
+        self.market.border_title = "Market"
+        self.banner = self.query_one(MarginBanner)
+        self.banner.display = False
+        self.run_worker(self._clock_thread, thread=True, name="game-clock", group="clock")
+        if self.use_clock:
+            self._timer = self.set_interval(CLOCK_INTERVAL, self.runner.clock, pause=self.paused)
+        self.render_frame()
+
+    def _clock_thread(self) -> None:
+        worker = get_current_worker()
+        self.runner.run(stop=lambda: worker.is_cancelled)
+
+    def on_unmount(self) -> None:
+        self.runner.close()
+
+    # ------------------------------------------------------------------ frames
+    @on(FrameReady)
+    def _frame_ready(self) -> None:
+        self.render_frame()
+
+    def render_frame(self) -> None:
+        """Set every panel from the runner's latest frame; feed the new events."""
+        f = self.runner.frame
+        if f is None or not self.is_mounted:
+            return
+        self.status.frame = f
+        self.chart.data = f.chart
+        subtitle = (f"1 pt = {f.chart.seconds_per_point} s · crowd liquidations: "
+                    f"[$error]▌longs[/] [$success]▌shorts[/]")
+        if self.chart.border_subtitle != subtitle:
+            self.chart.border_subtitle = subtitle
+        me = f.me
+        self.position.player = me
+        self.account.player = me
+        self.market.set_frame(f)
+        events = self.runner.drain_events()
+        if events:
+            self.feed.add(feed_lines(events, self.runner.trader, palette(self.app)))
+            self._alerts(events)
+        self._update_banner(f)
+        self.refresh_previews()
+
+    def _alerts(self, events) -> None:
+        """Margin calls and the engine's notices get a bell and a toast, not just a feed line."""
+        me = self.runner.trader
+        for e in events:
+            if getattr(e, "player", None) != me:
+                continue
+            if isinstance(e, ev.MarginCall):
+                self.app.bell()
+                self.notify(f"Margin ratio {fmt.pct(e.margin_ratio, 1)}: liquidation at "
+                            f"{fmt.price(e.liquidation_price)} (mark {fmt.price(e.mark)}). "
+                            f"a: add margin · r: reduce · c: close", title="MARGIN CALL",
+                            severity="error", timeout=8, markup=False)
+            elif isinstance(e, ev.Notice):
+                # Notices carry no kind yet: the two that matter most are recognised by their words
+                restricted = e.text.startswith("Account restricted")
+                urgent = restricted or e.text.startswith("Revenge")
+                if urgent:
+                    self.app.bell()
+                self.notify(e.text, title="Account restricted" if restricted else "Notice",
+                            severity="error" if restricted else "warning" if urgent else "information",
+                            timeout=12 if urgent else 4, markup=False)
+            elif isinstance(e, ev.Liquidation) and e.partial:
+                self.notify(e.explanation, title="Partial liquidation", severity="error", timeout=10,
+                            markup=False)
+
+    def _update_banner(self, f) -> None:
+        positions = f.me.positions
+        worst = max(positions, key=lambda p: p.margin_ratio, default=None)
+        if worst is None or worst.margin_ratio < CALL_OFF or f.halted:
+            self._call_on = False
+        elif worst.margin_ratio >= CALL_ON:
+            self._call_on = True
+        if self.banner.display != self._call_on:
+            self.banner.display = self._call_on
+        if self._call_on:
+            self.banner.position = worst
+            self.banner.suggestion = suggested_margin(worst, f.me.available)
+
+    # ------------------------------------------------------------------ ticket
+    @on(OrderTicket.Changed)
+    def _draft_changed(self, event: OrderTicket.Changed) -> None:
+        self.refresh_previews(explain=True)
+
+    def refresh_previews(self, explain: bool = False) -> None:
+        """The engine's preview for a long and a short; ``explain`` also shows why a field is refused."""
+        f = self.runner.frame
+        if f is None:
+            return
+        draft, mark = self.ticket.draft, f.snapshot.market.mark
+        previews, reasons = [], []
+        for side in ("long", "short"):
+            order, reason = preview_order(draft, side, mark)
+            p = self.runner.preview(order) if order is not None else None
+            previews.append(p)
+            reasons.append(reason or (p.reason if p is not None and not p.ok else ""))
+        self.ticket.previews = tuple(previews)
+        if explain:
+            self.ticket.reason = _combine(*reasons)
+
+    @on(OrderTicket.Submit)
+    def _submit(self, event: OrderTicket.Submit) -> None:
+        self.place(event.side)
+
+    def place(self, side: str) -> bool:
+        """Preview the ticket's order for ``side``; only a valid order reaches the engine."""
+        f = self.runner.frame
+        order, why = preview_order(self.ticket.draft, side, f.snapshot.market.mark)
+        if order is not None:
+            p = self.runner.preview(order)
+            why = "" if p.ok else p.reason
+        if why:
+            self.ticket.reason = f"{side}: {why}"
+            self.app.bell()
+            return False
+        result = self.runner.apply(final_order(order))
+        self.ticket.reason = "" if result.ok else f"{side}: {result.reason}"
+        return result.ok
+
+    def act(self, action: A.Action, done: str = "") -> bool:
+        """Apply a one-key action; a refusal is shown as a toast with the engine's reason."""
+        result = self.runner.apply(action)
+        if not result.ok:
+            self.notify(result.reason, title="Refused", severity="warning", markup=False)
+        elif done and not any(isinstance(e, ev.Notice) for e in result.events):
+            self.notify(done, markup=False, timeout=3)  # (the engine's own notice says it otherwise)
+        return result.ok
+
+    def _perp_position(self):
+        return next((p for p in self.runner.frame.me.positions if p.contract == "perp"), None)
+
+    # ------------------------------------------------------------------ actions
+    def action_toggle_pause(self) -> None:
+        if self.runner.halted and self.runner.halted.reason == "end":
+            self.notify("The session is over: press q for the results.", markup=False)
+            return
+        self.runner.resume_after_halt()
+        self.paused = not self.paused
+
+    def watch_paused(self, paused: bool) -> None:
+        self.runner.set_paused(paused)
+        if self._timer is not None:
+            self._timer.pause() if paused else self._timer.resume()
+        self.runner.publish()
+
+    def action_speed(self, speed: int) -> None:
+        self.speed = speed
+
+    def action_faster(self) -> None:
+        self.speed = next((s for s in SPEEDS if s > self.speed), SPEEDS[-1])
+
+    def action_slower(self) -> None:
+        self.speed = next((s for s in reversed(SPEEDS) if s < self.speed), SPEEDS[0])
+
+    def watch_speed(self, speed: int) -> None:
+        self.runner.set_speed(speed)
+        self.runner.publish()
+
+    def action_step(self) -> None:
+        if not self.paused:
+            self.paused = True
+        elif self.runner.resume_after_halt():
+            self.runner.request(1)
+
+    def action_submit(self, side: str) -> None:
+        self.place(side)
+
+    def action_close_position(self) -> None:
+        self.act(A.ClosePosition(), "Position closed at market")
+
+    def action_reduce(self) -> None:
+        pos = self._perp_position()
+        if pos is None:
+            self.notify("No open position to reduce.", markup=False)
+            return
+        lots = int(round(pos.qty * 1000))
+        qty = None if lots < 2 else (lots // 2) / 1000
+        self.act(A.ClosePosition(qty=qty), f"Reduced by {fmt.btc(qty or pos.qty)} BTC")
+
+    def action_add_margin(self) -> None:
+        pos = self._perp_position()
+        if pos is None:
+            self.notify("No open position to add margin to.", markup=False)
+            return
+        amount = suggested_margin(pos, self.runner.frame.me.available)
+        if amount <= 0:
+            self.notify("No free balance to add: reduce or close instead.", severity="warning", markup=False)
+            return
+        self.act(A.AddMargin(amount=amount), f"Added {fmt.usd(amount)} margin")
+
+    def action_cancel_orders(self) -> None:
+        orders = self.runner.frame.me.orders
+        if not orders:
+            self.notify("No open orders.", markup=False)
+        for o in orders:
+            self.act(A.CancelOrder(order_id=o.id))
+
+    def action_focus_chart(self) -> None:
+        self.chart.focus()
+
+    def action_next_panel(self) -> None:
+        tabs = self.query_one(Tabs)
+        ids = list(PANELS)
+        tabs.active = ids[(ids.index(tabs.active) + 1) % len(ids)] if tabs.active in ids else ids[0]
+
+    @on(Tabs.TabActivated, "#side-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        shown = PANELS.get(event.tab.id or "", ())
+        for key, selectors in PANELS.items():
+            for sel in selectors:
+                self.query_one(sel).set_class(sel in shown, "-shown")
+
+    @on(PriceChart.Resized)
+    def _chart_resized(self, event: PriceChart.Resized) -> None:
+        self.runner.set_view(event.points, event.rows)
+        if self.paused or self.runner.halted:
+            self.runner.publish()
+
+    def action_help(self) -> None:
+        from .help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    # ------------------------------------------------------------------ halts, post-mortem, end
+    @on(GameHalted)
+    def _halted(self, message: GameHalted) -> None:
+        self.paused = True
+        self.render_frame()
+        if message.halt.reason in ("liquidation", "adl"):
+            self.app.bell()
+            self.show_postmortem(message.halt)
+        else:
+            self.notify("Time is up: the session is over.", title="Session end", markup=False)
+            self.end_session()
+
+    def show_postmortem(self, halt: Halt | None = None) -> None:
+        from .postmortem_screen import PostMortemScreen, build_postmortem
+
+        data = build_postmortem(self.runner, halt)
+
+        def closed(result: str | None) -> None:
+            if result == "end":
+                self.end_session()
+
+        self.app.push_screen(PostMortemScreen(data), closed)
+
+    def action_explain(self) -> None:
+        self.paused = True
+        self.show_postmortem(None)
+
+    def action_end_session(self) -> None:
+        if self.runner.halted and self.runner.halted.reason == "end":
+            self.end_session()
+            return
+        from .confirm import ConfirmScreen
+
+        self.paused = True
+        self.app.push_screen(ConfirmScreen("End the session now? Your score is final."),
+                             lambda ok: self.end_session() if ok else None)
+
+    def end_session(self) -> None:
+        from .session_end_screen import SessionEndScreen, build_session_end
+
+        self.paused = True
+        data = build_session_end(self.runner, self.spec)
+        self.app.push_screen(SessionEndScreen(data))
+
+    # ------------------------------------------------------------------ command palette
+    def commands(self):
+        """(title, help, callback) for the command palette while this screen is active."""
+        yield "Play / pause", "Start or stop the game clock", self.action_toggle_pause
+        for s in SPEEDS:
+            yield f"Speed {s}x", f"Run the game at {s} seconds per second", lambda s=s: self.action_speed(s)
+        yield "Step one second", "Advance the paused game by one tick", self.action_step
+        yield "Open long (ticket)", "Place the ticket's order as a buy / long", lambda: self.place("long")
+        yield "Open short (ticket)", "Place the ticket's order as a sell / short", lambda: self.place("short")
+        yield "Close position", "Close the whole perpetual position at market", self.action_close_position
+        yield "Reduce position by half", "Close half of the position at market", self.action_reduce
+        yield "Add margin", "Add enough margin to bring the ratio to 50 %", self.action_add_margin
+        yield "Cancel all orders", "Cancel every open order", self.action_cancel_orders
+        for o in self.runner.frame.me.orders:
+            yield f"Cancel order #{o.id}", o.text, lambda o=o: self.act(A.CancelOrder(order_id=o.id))
+        lev = self.ticket.draft.leverage.strip() if self.is_mounted else ""
+        if lev.isdigit():
+            yield (f"Set position leverage to {lev}x", "Apply the ticket's leverage to the open position",
+                   lambda: self.act(A.SetLeverage(leverage=int(lev)), f"Leverage set to {lev}x"))
+        yield "Where did my margin go?", "Open the explanation of your losses so far", self.action_explain
+        yield "End session", "Finish, see the score and save it", self.action_end_session

@@ -1,0 +1,208 @@
+"""Session end: the score and why, the equity curve, what the crowd lost; save to high scores.
+
+The record is built once (under the runner's lock) with :func:`liqgame.session.session_record`;
+saving runs in a worker thread because the store may wait for another process's file lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Digits, Footer, Input, Static
+
+from ..engine.ledger import SYSTEM_GROUPS, Cause
+from ..engine.money import units_to_usd
+from ..engine.score import score_breakdown
+from ..session import session_record
+from ..store import SaveResult
+from . import fmt
+from .base import BaseScreen, GameSpec
+from .chart import PriceChart
+from .chartdata import ChartData, series_chart
+from .palette import palette
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    record: dict  # session_record(...) with a placeholder name (replaced when saving)
+    log: tuple
+    score: int
+    breakdown: tuple[tuple[str, str], ...]
+    start: float
+    equity: float
+    liquidations: int
+    max_drawdown: float
+    curve: ChartData | None
+    crowd_liquidated: int
+    crowd_longs: int
+    crowd_shorts: int
+    crowd_notional: float
+    crowd_pnl: float
+    fund_change: float
+    fees: float
+    ticks: int
+
+
+def crowd_pnl_units(game) -> int:
+    """The crowd's net result this session (all causes but deposits), from the ledger's journal.
+
+    A read-only view the engine does not offer yet (see the UI report): groups after the
+    system accounts and the human players are the crowd's personas.
+    """
+    first = len(SYSTEM_GROUPS) + len(game.players)
+    net = game.venue.ledger.net[first:]
+    return int(net.sum() - net[:, int(Cause.DEPOSIT)].sum())
+
+
+def build_session_end(runner, spec: GameSpec) -> SessionEnd:
+    with runner.ui_lock() as game:
+        ps = game.players[0]
+        equity_units = game.equity(0)
+        record = session_record(game, name=spec.player_name, date=dt.datetime.now().isoformat(timespec="seconds"),
+                                kind=spec.kind, daily_date=spec.daily_date)
+        log = tuple(game.log)
+        curve_units = list(ps.curve)
+        crowd = game.crowd_liquidated["count"]
+        pnl = crowd_pnl_units(game)
+        fund_now = game.venue.ledger.insurance_fund
+        fees = units_to_usd(game.venue.ledger.balance(-2))
+        start_fund = game.scenario.insurance_fund_usd
+        tick = game.tick
+    breakdown = tuple(score_breakdown(ps.start, equity_units, ps.max_drawdown, ps.liquidations))
+    step = max(len(curve_units) // 2000, 1)
+    curve = series_chart([u / 10_000 for u in curve_units[::step]] + [equity_units / 10_000], decimals=0,
+                         seconds_per_point=step) if len(curve_units) > 1 else None
+    c = runner.crowd
+    return SessionEnd(record, log, int(record["score"]), breakdown, ps.start / 10_000, equity_units / 10_000,
+                      ps.liquidations, ps.max_drawdown, curve, crowd, c.long_count, c.short_count, c.notional,
+                      units_to_usd(pnl), units_to_usd(fund_now) - start_fund, fees, tick)
+
+
+class SessionEndScreen(BaseScreen):
+    AUTO_FOCUS = "#se-save"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save score"),
+        Binding("h", "scores", "High scores"),
+        Binding("m,escape", "menu", "Menu"),
+    ]
+
+    def __init__(self, data: SessionEnd):
+        super().__init__()
+        self.data = data
+        self.saved: SaveResult | None = None
+
+    def body(self) -> ComposeResult:
+        d = self.data
+        yield Static(Text(f"Session over after {fmt.clock(d.ticks)} — score", "bold"), id="se-title")
+        yield Digits(str(d.score), id="se-score")
+        with VerticalScroll(id="se-body"):
+            with Horizontal(id="se-columns"):
+                with Vertical(id="se-left"):
+                    yield Static(id="se-breakdown")
+                    yield Static(id="se-stats")
+                    yield Static(id="se-crowd")
+                with Vertical(id="se-right"):
+                    yield PriceChart(id="se-curve")
+            with Horizontal(id="se-save-row"):
+                yield Input(self._default_name(), placeholder="your name", max_length=24, id="se-name")
+                yield Button("Save score", variant="primary", id="se-save")
+                yield Button("High scores", id="se-scores")
+                yield Button("Menu", id="se-menu")
+            yield Static("", id="se-result", markup=False)
+        yield Footer()
+
+    def _default_name(self) -> str:
+        settings = getattr(self.app, "settings", {}) or {}
+        return str(settings.get("player_name") or self.data.record.get("name") or "you")
+
+    def on_mount(self) -> None:
+        d = self.data
+        pal = palette(self.app)
+        if getattr(self.app, "no_blink", False):
+            self.query_one(Input).cursor_blink = False
+        table = Table.grid(padding=(0, 2))
+        table.add_column()
+        table.add_column(justify="right")
+        for label, value in d.breakdown:
+            table.add_row(label, Text(value, "bold" if label == "score" else ""))
+        self.query_one("#se-breakdown", Static).update(table)
+        self.query_one("#se-breakdown").border_title = "Score = survival first, then growth"
+        pnl = d.equity - d.start
+        stats = Table.grid(padding=(0, 2))
+        stats.add_column()
+        stats.add_column(justify="right")
+        stats.add_row("Starting balance", fmt.usd(d.start))
+        stats.add_row("Final equity", Text(fmt.usd(d.equity), "bold"))
+        stats.add_row("Profit / loss", Text(fmt.usd(pnl, signed=True), pal["good"] if pnl > 0 else pal["bad"]))
+        stats.add_row("Liquidations", Text(str(d.liquidations), pal["bad"] if d.liquidations else ""))
+        stats.add_row("Max drawdown", fmt.pct(d.max_drawdown, 1))
+        self.query_one("#se-stats", Static).update(stats)
+        self.query_one("#se-stats").border_title = "You"
+        crowd = Table.grid(padding=(0, 2))
+        crowd.add_column()
+        crowd.add_column(justify="right")
+        crowd.add_row("Traders liquidated",
+                      f"{d.crowd_liquidated:,} ({d.crowd_longs:,} longs, {d.crowd_shorts:,} shorts)")
+        crowd.add_row("Liquidated notional", fmt.usd_short(d.crowd_notional))
+        crowd.add_row("Crowd's net result", Text(fmt.usd(d.crowd_pnl, signed=True),
+                                                 pal["good"] if d.crowd_pnl > 0 else pal["bad"]))
+        crowd.add_row("Insurance fund change", fmt.usd(d.fund_change, signed=True))
+        crowd.add_row("Exchange fees earned", fmt.usd(d.fees))
+        self.query_one("#se-crowd", Static).update(crowd)
+        self.query_one("#se-crowd").border_title = "The crowd"
+        chart = self.query_one("#se-curve", PriceChart)
+        chart.data = d.curve
+        chart.border_title = "Your equity (USD)"
+
+    # ------------------------------------------------------------------ saving
+    @on(Button.Pressed, "#se-save")
+    def action_save(self) -> None:
+        store = getattr(self.app, "store", None)
+        out = self.query_one("#se-result", Static)
+        if self.saved is not None and self.saved.ok:
+            out.update(f"Already saved ({self.saved.message}).")
+            return
+        if store is None:
+            out.update("Not saved: no data directory is available.")
+            return
+        name = self.query_one("#se-name", Input).value
+        self.query_one("#se-save", Button).disabled = True
+        out.update("Saving…")
+        self.save(store, name)
+
+    @work(thread=True, exclusive=True, group="save")
+    def save(self, store, name: str) -> None:
+        record = dict(self.data.record, name=name)
+        result = store.save_session(record, list(self.data.log))
+        if result.ok:
+            store.save_settings(player_name=name)
+        self.app.call_from_thread(self._saved, result, name)
+
+    def _saved(self, result: SaveResult, name: str) -> None:
+        self.saved = result
+        if result.ok and hasattr(self.app, "settings"):
+            self.app.settings["player_name"] = name
+        self.query_one("#se-save", Button).disabled = result.ok
+        if result.ok:
+            self.query_one("#se-scores", Button).focus()  # not the name field: h / m stay keys
+        self.query_one("#se-result", Static).update(
+            f"Score saved ({result.message})." if result.ok else f"Could not save: {result.message}")
+        if not result.ok:
+            self.notify(result.message, title="Not saved", severity="error", markup=False)
+
+    @on(Button.Pressed, "#se-scores")
+    def action_scores(self) -> None:
+        from .scores_screen import ScoresScreen
+
+        self.app.push_screen(ScoresScreen(scenario=self.data.record["scenario"], kind=self.data.record["kind"]))
+
+    @on(Button.Pressed, "#se-menu")
+    def action_menu(self) -> None:
+        self.app.action_menu()

@@ -1,0 +1,177 @@
+"""The order ticket: type, margin mode, size (BTC or USD), leverage, price, reduce-only.
+
+Messages up: every edit posts :class:`OrderTicket.Changed` with the :class:`Draft`; the
+Buy / Sell buttons post :class:`OrderTicket.Submit`.  Attributes down: the play screen
+sets :attr:`previews` (the engine's preview for a long and a short, shown side by side
+with the LIQUIDATION PRICE you would get) and :attr:`reason` (why the last order or
+preview was refused; the field it names is outlined).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from ..engine.orders import Preview
+from . import fmt
+from .draft import ORDER_TYPES, Draft
+from .palette import palette
+from .panels import cols, lines
+
+FIELD_WORDS = (("size", "#t-size"), ("lot", "#t-size"), ("leverage", "#t-lev"), ("x is above", "#t-lev"),
+               ("price", "#t-price"), ("restricted", "#t-lev"))
+
+
+class PreviewTable(Static):
+    """Fill estimate, initial margin, fee and liquidation price for a long and a short."""
+
+    previews: reactive[tuple[Preview | None, Preview | None]] = reactive((None, None))
+
+    def render(self) -> Text:
+        pal = palette(self.app)
+        long_, short = self.previews
+
+        def cell(p: Preview | None, what: str):
+            if p is None or not p.ok:
+                return Text("—", pal["muted"])
+            if what == "fill":
+                return fmt.price(p.fill_price)
+            if what == "im":
+                return fmt.units_cents(p.initial_margin)
+            if what == "fee":
+                return fmt.units_cents(p.fee)
+            if what == "max":
+                return f"{p.max_leverage}x"  # the tier's cap for the position this order leaves
+            return Text(fmt.price(p.liquidation_price) if p.liquidation_price else "none", pal["liq"])
+
+        rows = [cols(("", 12, "<"), (Text("Long", pal["good"]), 13, ">"), (Text("Short", pal["bad"]), 13, ">"))]
+        for label, what in (("Price", "fill"), ("Margin", "im"), ("Fee", "fee"), ("Max lev.", "max"),
+                            ("Liq. price", "liq")):
+            rows.append(cols((Text(label, "bold" if what == "liq" else ""), 12, "<"), (cell(long_, what), 13, ">"),
+                             (cell(short, what), 13, ">")))
+        return lines(*rows)
+
+
+class OrderTicket(Vertical):
+    """See the module docstring; the field ids are stable for tests (#t-size, #t-lev, ...)."""
+
+    previews: reactive[tuple[Preview | None, Preview | None]] = reactive((None, None))
+    reason: reactive[str] = reactive("")
+
+    class Changed(Message):
+        def __init__(self, draft: Draft) -> None:
+            super().__init__()
+            self.draft = draft
+
+    class Submit(Message):
+        def __init__(self, side: str, draft: Draft) -> None:
+            super().__init__()
+            self.side = side
+            self.draft = draft
+
+    def __init__(self, draft: Draft | None = None, **kw):
+        super().__init__(**kw)
+        self.draft = draft or Draft()
+
+    def compose(self) -> ComposeResult:
+        d = self.draft
+        with Horizontal(classes="t-row"):
+            yield Select([(label, v) for label, v in ORDER_TYPES], value=d.type, allow_blank=False,
+                         compact=True, type_to_search=False, id="t-type")
+            yield Select([("Isolated", "isolated"), ("Cross", "cross")], value=d.margin, allow_blank=False,
+                         compact=True, type_to_search=False, id="t-margin")
+        with Horizontal(classes="t-row"):
+            yield Label("Size ", classes="t-label")
+            yield Input(d.size, placeholder="0.1", compact=True, id="t-size")
+            yield Select([("BTC", "BTC"), ("USD", "USD")], value=d.unit, allow_blank=False, compact=True,
+                         type_to_search=False, id="t-unit")
+        with Horizontal(classes="t-row"):
+            yield Label("Lev. ", classes="t-label")
+            yield Input(d.leverage, placeholder="10", compact=True, id="t-lev")
+            yield Label("x  Price ", classes="t-label")
+            yield Input(d.price, placeholder="market", compact=True, id="t-price", disabled=d.type == "market")
+        yield Checkbox("Reduce-only", d.reduce_only, compact=True, id="t-reduce")
+        yield PreviewTable(id="t-preview")
+        yield Static("", id="t-reason", markup=False)
+        with Horizontal(classes="t-row t-buttons"):
+            yield Button("Buy / Long", variant="success", compact=True, id="t-buy")
+            yield Button("Sell / Short", variant="error", compact=True, id="t-sell")
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "no_blink", False):
+            for inp in self.query(Input):
+                inp.cursor_blink = False
+
+    # ------------------------------------------------------------------ attributes down
+    def watch_previews(self, previews) -> None:
+        self.query_one(PreviewTable).previews = previews
+
+    def watch_reason(self, reason: str) -> None:
+        label = self.query_one("#t-reason", Static)
+        label.update(Text(reason, palette(self.app)["bad"]) if reason else "")
+        label.set_class(bool(reason), "-shown")
+        lowered = reason.lower()
+        bad = {sel for word, sel in FIELD_WORDS if word in lowered}
+        for sel in ("#t-size", "#t-lev", "#t-price"):
+            self.query_one(sel).set_class(sel in bad, "-invalid")
+
+    # ------------------------------------------------------------------ messages up
+    def _changed(self, **changes) -> None:
+        self.draft = self.draft.with_(**changes)
+        self.post_message(self.Changed(self.draft))
+
+    @on(Input.Changed, "#t-size")
+    def _size(self, event: Input.Changed) -> None:
+        self._changed(size=event.value)
+
+    @on(Input.Changed, "#t-lev")
+    def _lev(self, event: Input.Changed) -> None:
+        self._changed(leverage=event.value)
+
+    @on(Input.Changed, "#t-price")
+    def _price(self, event: Input.Changed) -> None:
+        self._changed(price=event.value)
+
+    @on(Select.Changed, "#t-type")
+    def _type(self, event: Select.Changed) -> None:
+        self.query_one("#t-price", Input).disabled = event.value == "market"
+        self._changed(type=str(event.value))
+
+    @on(Select.Changed, "#t-margin")
+    def _margin(self, event: Select.Changed) -> None:
+        self._changed(margin=str(event.value))
+
+    @on(Select.Changed, "#t-unit")
+    def _unit(self, event: Select.Changed) -> None:
+        self._changed(unit=str(event.value))
+
+    @on(Checkbox.Changed, "#t-reduce")
+    def _reduce(self, event: Checkbox.Changed) -> None:
+        self._changed(reduce_only=event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()  # Enter moves on; the buttons (or b / s) place the order
+
+    @on(Button.Pressed, "#t-buy")
+    def _buy(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Submit("long", self.draft))
+
+    @on(Button.Pressed, "#t-sell")
+    def _sell(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Submit("short", self.draft))
+
+    # ------------------------------------------------------------------ helpers for keys/tests
+    def set_size(self, text: str) -> None:
+        self.query_one("#t-size", Input).value = text
+
+    def set_leverage(self, text: str) -> None:
+        self.query_one("#t-lev", Input).value = text

@@ -1,0 +1,101 @@
+"""The UI's pure parts (no Textual): chart drawing at any size, the ticket's parsing, the runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from liqgame.engine import GameConfig
+from liqgame.engine import actions as A
+from liqgame.engine import events as ev
+from liqgame.session import make_game
+from liqgame.ui.chartdata import DEFAULT_PALETTE, ChartData, Marker, build_price_chart, render_chart, series_chart
+from liqgame.ui.draft import Draft, final_order, leverage_of, preview_order, size_text
+from liqgame.ui.runner import GameRunner
+
+
+def test_textual_free_modules():
+    """The runner, chart maths and ticket parsing run on worker threads and in benches: no Textual."""
+    code = ("import sys, liqgame.ui.runner, liqgame.ui.chartdata, liqgame.ui.draft, liqgame.ui.fmt; "
+            "print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+prices = st.lists(st.floats(1_000, 200_000, allow_nan=False), min_size=0, max_size=400)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=prices, width=st.integers(0, 260), height=st.integers(0, 90), heat=st.booleans(),
+       marker=st.floats(1, 400_000, allow_nan=False))
+def test_render_chart_fits_any_size(values, width, height, heat, marker):
+    data = series_chart(values, [Marker("LIQ", marker, "liq"), Marker("ENTRY", marker * 1.01, "entry")])
+    if heat:
+        rows = max(height, 1)
+        data = ChartData(data.values, data.lo, data.hi, data.last, data.markers, np.ones(rows), np.zeros(rows))
+    lines = render_chart(data, width, height, DEFAULT_PALETTE)
+    assert len(lines) == max(height, 1)
+    if width >= 20 and height >= 3:
+        assert all(line.cell_len <= width for line in lines)
+
+
+def test_price_chart_lines_up_with_the_heatmap():
+    game = make_game(GameConfig(seed=3, scenario="long-squeeze", bots=300))
+    game.run(300)
+    mark = game.snapshot().market.mark
+    calls = []
+
+    def heat(span, buckets):
+        calls.append((span, buckets))
+        return game.heatmap(0, buckets, span)
+
+    chart = build_price_chart(game.price_history, game.tick, 100, 20, mark, [Marker("LIQ", mark * 0.98, "liq")], heat)
+    (span, buckets), = calls
+    assert buckets == 20 and abs((chart.hi - chart.lo) / 2 / mark - span) < 1e-9
+    assert chart.lo <= mark * 0.98 and len(chart.heat_longs) == 20 and chart.values[-1] == chart.last
+
+
+def test_ticket_parsing():
+    assert leverage_of(Draft(leverage="50x")) == (50, "")
+    assert leverage_of(Draft(leverage=""))[0] is None
+    assert "whole number" in leverage_of(Draft(leverage="2.5"))[1]
+    assert "between" in leverage_of(Draft(leverage="0"))[1]
+    assert size_text(Draft(size="1000", unit="USD"), 43_000.0) == "0.023"
+    assert size_text(Draft(size="10", unit="USD"), 43_000.0) == "0.000"  # the engine refuses: less than a lot
+    assert size_text(Draft(size="abc", unit="USD"), 43_000.0) == "abc"
+    order, why = preview_order(Draft(type="limit", size="0.5", price=" 42000.5 "), "long", 43_000.0)
+    assert why == "" and order.price == "42000.5" and order.qty == "0.5"
+    final = final_order(order)
+    assert (final.qty, final.price) == (0.5, 42000.5)
+    assert A.parse_action({"tick": 0, **final.to_dict()})[1] == final  # the log stays replayable
+
+
+def test_runner_steps_halts_and_queues_events():
+    game = make_game(GameConfig(seed=5, scenario="long-squeeze", bots=200))
+    halts = []
+    runner = GameRunner(game, on_halt=halts.append)
+    assert runner.apply(A.PlaceOrder(side="long", qty=0.5, leverage=50)).ok
+    assert any(isinstance(e, ev.Fill) for e in runner.drain_events()) and not runner.drain_events()
+    stepped = runner.advance(10_000)
+    assert halts and halts[0].reason == "liquidation" and runner.halted is halts[0]
+    assert stepped == game.tick - 0 and runner.advance(5) == 0  # halted: no more ticks
+    assert runner.episode.start_tick == 0 and isinstance(runner.episode.events[-1], ev.Liquidation)
+    assert runner.resume_after_halt() and runner.advance(3) == 3
+
+
+def test_clock_accrues_ticks_at_speed_and_caps_the_backlog():
+    runner = GameRunner(make_game(GameConfig(seed=1, bots=50)))
+    runner.set_speed(20)
+    runner.set_paused(False)
+    t = runner._last_clock  # set_paused starts the clock now
+    runner.clock(t)
+    runner.clock(t + 0.25)
+    assert runner._due == 5  # 20 ticks/s for a quarter of a second
+    runner.clock(t + 10)  # ten seconds late: the backlog is capped, the game slows down instead
+    assert runner._due <= 20 * 0.5 + 1
+    runner.set_paused(True)
+    assert runner._due == 0
