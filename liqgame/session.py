@@ -13,12 +13,21 @@ from .engine.game import Game, GameConfig
 LESSON_PREFIX = "lesson:"
 
 
+def scenario_for(name: str):
+    """A shipped scenario by name, or a lesson's market for ``lesson:<id>``."""
+    if name.startswith(LESSON_PREFIX):
+        from .lessons import lesson_scenario  # lessons define their own markets
+
+        return lesson_scenario(name[len(LESSON_PREFIX):])
+    return get_scenario(name)
+
+
 def make_game(config: GameConfig) -> Game:
-    return Game(config, get_scenario(config.scenario))
+    return Game(config, scenario_for(config.scenario))
 
 
 def replay_game(config: GameConfig, log: list[dict], ticks: int | None = None) -> Game:
-    return Game.replay(config, get_scenario(config.scenario), log, ticks)
+    return Game.replay(config, scenario_for(config.scenario), log, ticks)
 
 
 def session_record(game: Game, *, name: str, date: str, kind: str = "free", daily_date: str | None = None,
@@ -47,13 +56,7 @@ def session_record(game: Game, *, name: str, date: str, kind: str = "free", dail
 
 def replay_record(record: dict, actions: list[dict]) -> Game:
     """Rebuild the final game of a saved session from its config and action log."""
-    config = GameConfig.from_dict(record["config"])
-    ticks = int(record["ticks"])
-    if config.scenario.startswith(LESSON_PREFIX):
-        from .lessons import lesson_scenario  # lessons define their own markets
-
-        return Game.replay(config, lesson_scenario(config.scenario[len(LESSON_PREFIX):]), actions, ticks)
-    return replay_game(config, actions, ticks)
+    return replay_game(GameConfig.from_dict(record["config"]), actions, int(record["ticks"]))
 
 
 def replayer(record: dict, actions: list[dict]):

@@ -125,6 +125,17 @@ class LiqApp(App):
         self.push_screen(ScoresScreen())
 
 
+def run_replay(record: dict, actions: list[dict], args) -> int:
+    """``liqgame replay ID``: watch a saved session again in the play screen (speed keys work)."""
+    from ..engine.game import GameConfig
+    from ..store import resolve_data_dir
+
+    spec = GameSpec(GameConfig.from_dict(record["config"]), kind="replay", player_name=str(record.get("name", "")),
+                    script=tuple(actions))
+    LiqApp(data_dir=resolve_data_dir(getattr(args, "data_dir", None)), game=spec, paused=False).run()
+    return 0
+
+
 def run_app(args) -> int:
     """Entry point of ``liqgame`` / ``liqgame play``."""
     from ..store import resolve_data_dir

@@ -42,6 +42,7 @@ class GameSpec:
     """A game to start: the engine config plus what the score table needs to know."""
 
     config: GameConfig
-    kind: str = "free"  # free | daily
+    kind: str = "free"  # free | daily | replay
     daily_date: str | None = None
     player_name: str = "you"
+    script: tuple = ()  # a saved session's action log (dicts with a "tick"), applied as time reaches each tick

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -175,8 +177,10 @@ class NewGameScreen(BaseScreen):
             return
         sc = scenarios()[scenario]
         bots = max(int(sc.bots * DIFFICULTIES[difficulty].crowd), 0)
-        config = GameConfig(scenario=scenario, rulebook=rulebook, players=(name,), starting_balance=balance,
-                            bots=bots)
+        # every new game gets its own market (two browser tabs never share one); the seed is
+        # saved with the session, so the game stays replayable
+        config = GameConfig(seed=secrets.randbelow(2**31 - 1) + 1, scenario=scenario, rulebook=rulebook,
+                            players=(name,), starting_balance=balance, bots=bots)
         store = getattr(self.app, "store", None)
         if store is not None:
             store.save_settings(scenario=scenario, rulebook=rulebook, difficulty=difficulty, player_name=name)

@@ -216,7 +216,7 @@ class AccountPanel(TextPanel):
 class MarketPanel(Vertical):
     """Funding with countdown, open interest, long/short accounts, insurance fund (+ sparkline), pool."""
 
-    market: reactive[MarketView | None] = reactive(None)
+    market: reactive[MarketView | None] = reactive(None, repaint=False)  # the children repaint themselves
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.watch_market(self.market))

@@ -90,7 +90,7 @@ class PlayScreen(BaseScreen):
         self.spec = spec
         self.game = make_game(spec.config)
         self.runner = GameRunner(self.game, on_frame=lambda: self.post_message(FrameReady()),
-                                 on_halt=lambda h: self.post_message(GameHalted(h)))
+                                 on_halt=lambda h: self.post_message(GameHalted(h)), script=spec.script)
         self.set_reactive(PlayScreen.paused, paused)
         self.set_reactive(PlayScreen.speed, speed)
         self.runner.set_speed(speed)

@@ -118,8 +118,12 @@ class GameRunner:
     """Owns one :class:`Game`; see the module docstring for the threading contract."""
 
     def __init__(self, game: Game, *, on_frame: Callable[[], None] | None = None,
-                 on_halt: Callable[[Halt], None] | None = None):
+                 on_halt: Callable[[Halt], None] | None = None, script=()):
         self.game = game
+        self.script: dict[int, list[A.Action]] = {}  # a replay's actions by tick
+        for entry in script:
+            tick, action = A.parse_action(entry)
+            self.script.setdefault(tick or 0, []).append(action)
         self.lock = threading.Lock()
         self.on_frame = on_frame
         self.on_halt = on_halt
@@ -143,7 +147,13 @@ class GameRunner:
         self._ui_waiting = threading.Event()
         self._closed = False
         with self.lock:
+            self._play_script()
             self._publish_locked(notify=False)
+
+    def _play_script(self) -> None:
+        """Apply a replay's actions logged at the current tick (called under the lock)."""
+        for action in self.script.pop(self.game.tick, ()):
+            self._absorb(self.game.apply(action).events)
 
     # ------------------------------------------------------------------ locking
     @contextmanager
@@ -240,6 +250,7 @@ class GameRunner:
                 return
             events = self.game.step()
             self.ticks_stepped += 1
+            self._play_script()
             self.fund_history.append(units_to_usd(self.game.venue.ledger.insurance_fund))
             self._absorb(events)
             if self.game.tick >= self.duration and not self.halted:

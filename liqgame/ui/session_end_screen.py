@@ -172,6 +172,9 @@ class SessionEndScreen(BaseScreen):
         if store is None:
             out.update("Not saved: no data directory is available.")
             return
+        if self.data.record.get("kind") == "replay":
+            out.update("A replay is not saved again: the original session is already in the table.")
+            return
         name = self.query_one("#se-name", Input).value
         self.query_one("#se-save", Button).disabled = True
         out.update("Saving…")

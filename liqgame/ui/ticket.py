@@ -60,8 +60,10 @@ class PreviewTable(Static):
 class OrderTicket(Vertical):
     """See the module docstring; the field ids are stable for tests (#t-size, #t-lev, ...)."""
 
-    previews: reactive[tuple[Preview | None, Preview | None]] = reactive((None, None))
-    reason: reactive[str] = reactive("")
+    # repaint=False: the ticket passes these down to its children; repainting the whole
+    # container (inputs, selects, buttons) ten times a second would be wasted work
+    previews: reactive[tuple[Preview | None, Preview | None]] = reactive((None, None), repaint=False)
+    reason: reactive[str] = reactive("", repaint=False)
 
     class Changed(Message):
         def __init__(self, draft: Draft) -> None:
