@@ -1,7 +1,8 @@
 """Liquidity: what a market order costs, and how order flow moves the price.
 
 Every order trades against the liquidity pool (trader 0), which quotes around the index
-plus the perpetual's basis.  Impact follows the square-root law for *metaorders* (Donier
+plus the perpetual's basis, earns the spread and a maker rebate out of the taker fees, and
+carries the inventory the crowd leaves it: its P&L is money in the ledger like everyone's.  Impact follows the square-root law for *metaorders* (Donier
 & Bonart: the impact of a total flow ``Q`` is ~ sqrt(Q / depth)): the book keeps a
 decaying signed volume of recent flow, and the transient impact is
 ``depth_move * sign(V) * sqrt(|V| / depth_btc)`` — so ten orders of 1 BTC in a row move the

@@ -24,6 +24,7 @@ from .rulebooks import Rulebook
 class FeeSchedule:
     taker_ppm: int = 500  # 0.05 %
     maker_ppm: int = 200  # 0.02 %
+    pool_rebate_ppm: int = 100  # 0.01 % of each fill the pool makes, paid to it out of the fee account
 
 
 class Venue:
@@ -120,6 +121,9 @@ class Venue:
         # 3. the fee goes to the exchange
         fees = fee_units(adq * price, fee_ppm)
         led.bulk(self.tick, Cause.TRADING_FEE, idx, -fees, np.full(len(idx), CASH), FEES)
+        if counterparty == POOL and fee_ppm:  # the market maker earns a rebate on the liquidity it provided
+            rebate = min(int(fee_units(adq * price, self.fees.pool_rebate_ppm).sum()), int(fees.sum()))
+            led.transfer(self.tick, Cause.TRADING_FEE, FEES, POOL, rebate)
         # 4. sizes and entries, the counterparty's too
         book.apply_fill(idx, dq, price)
         total = int(dq.sum())

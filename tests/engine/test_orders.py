@@ -18,18 +18,23 @@ def risk(game, p=0, c=0):
 def test_open_long_moves_only_margin_fee_and_spread(game):
     led = game.venue.ledger
     start = led.balance(1)
+    mark_before = game.venue.market.mark()
     r = game.apply(A.PlaceOrder(side="long", qty=0.5, leverage=20))
     assert r.ok, r.reason
     fill = r.events[0]
     assert fill.kind == "Fill" and fill.side == "buy" and fill.qty == 0.5
     assert game.venue.books[0].qty[1] == 500 and game.venue.books[0].qty[POOL] == -500
-    mark = game.venue.market.mark()
-    # isolated margin = initial margin at the fill price + the opened part's (mark - fill)
-    im = math.ceil(500 * fill.price * 10 / 20)
-    assert led.margin[0, 1] == im + 500 * (mark - round(fill.price * 10)) or True  # mark moved after the fill
-    assert led.balance(1) == start - fill.fee - 500 * (round(fill.price * 10) - game.venue.settled[0]) \
-        or led.balance(1) < start
-    assert led.balance(FEES) == fill.fee
+    price = round(fill.price * 10)
+    notional = 500 * price
+    assert fill.fee == -(-notional * 500 // 1_000_000)  # taker 0.05 %, rounded up
+    rebate = -(-notional * 100 // 1_000_000)  # the pool's maker rebate comes out of the fee
+    assert led.balance(FEES) == fill.fee - rebate
+    # the player paid the fee and the fill's distance from the mark; then the position was marked
+    # to the new mark (the order itself moved the price)
+    mark_after = game.venue.market.mark()
+    assert led.balance(1) == start - fill.fee - 500 * (price - mark_before) + 500 * (mark_after - mark_before)
+    im = -(-notional // 20)
+    assert led.margin[0, 1] == im - 500 * (price - mark_before) + 500 * (mark_after - mark_before)
     assert_conserved(game)
 
 
