@@ -105,7 +105,7 @@ _COLUMNS = (
     ("Score", ">", lambda r: _num(r["score"], 1)),
     ("Equity", ">", lambda r: _num(r["equity"], 2)),
     ("Liq", ">", lambda r: str(r["liquidations"])),
-    ("Max DD", ">", lambda r: f"{r['max_drawdown']:.4g}"),
+    ("Max DD", ">", lambda r: f"{r['max_drawdown']:.1%}"),  # the engine stores a fraction
     ("Scenario", "<", lambda r: printable(r["scenario"], 24)),
     ("Rulebook", "<", lambda r: printable(r["rulebook"], 16)),
     ("Date", "<", lambda r: printable(r["date"], 16).replace("T", " ")),
