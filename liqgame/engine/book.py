@@ -14,7 +14,7 @@ impact after it).  A share of every move is permanent (arbitrage carries it to t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .money import LOTS_PER_BTC
 
@@ -26,9 +26,6 @@ class BookParams:
     half_spread: float = 0.00005  # 0.5 bp either side
     permanent: float = 0.15  # share of each move that stays (arbitrage moves the index)
     decay_half_life_s: float = 60.0  # the flow memory behind transient impact
-
-    def scaled(self, depth_factor: float) -> "BookParams":
-        return replace(self, depth_btc=self.depth_btc * depth_factor)
 
 
 def flow_impact(params: BookParams, flow_lots: float) -> float:

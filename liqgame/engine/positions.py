@@ -120,9 +120,6 @@ class PositionBook:
         """Long open interest in lots (equal to short open interest by construction)."""
         return int(self.qty[self.qty > 0].sum())
 
-    def net(self) -> int:
-        return int(self.qty.sum())
-
     def apply_fill(self, idx, dq, price_ticks) -> np.ndarray:
         """Update size and average entry for fills ``dq`` at ``price_ticks``; returns old sizes.
 
