@@ -128,3 +128,4 @@ class Settlement(Event):
 class Notice(Event):
     player: int | None
     text: str
+    topic: str = "info"  # info | restriction | revenge

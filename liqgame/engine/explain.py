@@ -109,6 +109,7 @@ def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -
 
 def narrative(name: str, net: int, by_category, rulebook: str) -> str:
     """One plain paragraph: what the loss (or gain) was and where it went."""
+    name = "You" if name == "you" else name
     if net == 0:
         return f"{name} ended exactly where they started: nothing was lost."
     if net < 0:

@@ -220,7 +220,7 @@ class Game:
         if self.tick - when <= REVENGE_WINDOW_S and now > notional:
             out.append(ev.Notice(self.tick, ps.trader,
                                  "Revenge trade? You were liquidated minutes ago and this position is bigger "
-                                 "than the one you lost. Survival comes before profit."))
+                                 "than the one you lost. Survival comes before profit.", topic="revenge"))
         return out
 
     # ------------------------------------------------------------------ time
@@ -334,7 +334,8 @@ class Game:
                     self.desk.max_leverage_cap[ps.trader] = RESTRICT_LEVERAGE
                     out.append(ev.Notice(self.tick, ps.trader,
                                          f"Account restricted: after {ps.liquidations} liquidations the venue caps "
-                                         f"your leverage at {RESTRICT_LEVERAGE}x for the next hour."))
+                                         f"your leverage at {RESTRICT_LEVERAGE}x for the next hour.",
+                                         topic="restriction"))
         return out
 
     def _margin_calls(self) -> list[ev.Event]:

@@ -217,6 +217,8 @@ class OrderDesk:
         """The ticket's preview: fill estimate, initial margin, fee and the liquidation price."""
         try:
             o = self.build(i, a)
+            if o.type != "market":
+                self.check_resting(o)
             price = self.fill_estimate(o) if o.type in ("market", "limit") else o.price
             p = self.check_fill(o, price)
         except Rejected as e:
@@ -238,26 +240,30 @@ class OrderDesk:
         lp = int(v.tiers.liquidation_ticks(np.array([p["new"]]), np.array([m]), mark)[0])
         return ticks_to_usd(lp) if lp > 0 else 0.0
 
+    def check_resting(self, o: Order) -> None:
+        """What a resting order must satisfy when placed (shared by place() and the ticket's preview)."""
+        if sum(1 for x in self.orders.values() if x.trader == o.trader) >= MAX_OPEN_ORDERS:
+            raise Rejected(f"at most {MAX_OPEN_ORDERS} open orders")
+        if o.type == "limit":
+            self.check_fill(o, o.price, reserve_only=True)
+            return
+        q = int(self.v.books[o.contract].qty[o.trader])
+        if q == 0 or np.sign(q) == o.side:
+            raise Rejected(f"a {o.type.replace('_', '-')} order needs an open position on the other side")
+        mark = self.v.market.mark(o.contract)
+        long_pos = q > 0
+        wrong = (o.type == "stop_loss" and ((long_pos and o.price >= mark) or (not long_pos and o.price <= mark))) \
+            or (o.type == "take_profit" and ((long_pos and o.price <= mark) or (not long_pos and o.price >= mark)))
+        if wrong:
+            where = "below" if (o.type == "stop_loss") == long_pos else "above"
+            raise Rejected(f"a {o.type.replace('_', '-')} for this {'long' if long_pos else 'short'} must be "
+                           f"{where} the mark price {ticks_to_usd(mark):,.1f}")
+
     def place(self, i: int, a: act.PlaceOrder) -> list[ev.Event]:
         o = self.build(i, a)
         if o.type == "market":
             return self.fill(o, self.fill_estimate(o), maker=False, reason="order")
-        if sum(1 for x in self.orders.values() if x.trader == i) >= MAX_OPEN_ORDERS:
-            raise Rejected(f"at most {MAX_OPEN_ORDERS} open orders")
-        if o.type == "limit":
-            self.check_fill(o, o.price, reserve_only=True)
-        else:
-            q = int(self.v.books[o.contract].qty[i])
-            if q == 0 or np.sign(q) == o.side:
-                raise Rejected(f"a {o.type.replace('_', '-')} order needs an open position on the other side")
-            mark = self.v.market.mark(o.contract)
-            long_pos = q > 0
-            wrong = (o.type == "stop_loss" and ((long_pos and o.price >= mark) or (not long_pos and o.price <= mark))) \
-                or (o.type == "take_profit" and ((long_pos and o.price <= mark) or (not long_pos and o.price >= mark)))
-            if wrong:
-                where = "below" if (o.type == "stop_loss") == long_pos else "above"
-                raise Rejected(f"a {o.type.replace('_', '-')} for this {'long' if long_pos else 'short'} must be "
-                               f"{where} the mark price {ticks_to_usd(mark):,.1f}")
+        self.check_resting(o)
         o.id = self.next_id
         self.next_id += 1
         self.orders[o.id] = o

@@ -190,8 +190,8 @@ class PlayScreen(BaseScreen):
                             severity="error", timeout=8, markup=False)
             elif isinstance(e, ev.Notice):
                 # Notices carry no kind yet: the two that matter most are recognised by their words
-                restricted = e.text.startswith("Account restricted")
-                urgent = restricted or e.text.startswith("Revenge")
+                restricted = e.topic == "restriction"
+                urgent = restricted or e.topic == "revenge"
                 if urgent:
                     self.app.bell()
                 self.notify(e.text, title="Account restricted" if restricted else "Notice",

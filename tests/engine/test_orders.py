@@ -209,3 +209,27 @@ def test_parse_action_rejects_malformed_json_objects():
             A.parse_action(d)
     tick, a = A.parse_action({"tick": 3, "action": "open", "side": "long", "qty": 0.5, "leverage": 50})
     assert tick == 3 and isinstance(a, A.PlaceOrder) and a.leverage == 50 and a.type == "market"
+
+
+def test_preview_refuses_what_place_would_refuse(game):
+    game.apply(A.PlaceOrder(side="long", qty=0.2, leverage=10))
+    mark = game.venue.market.mark() / 10
+    wrong = A.PlaceOrder(side="sell", qty=0.2, type="stop_loss", price=round(mark * 1.02, 1))
+    pv = game.desk.preview(1, wrong)
+    assert not pv.ok and "below the mark" in pv.reason
+    assert game.apply(wrong).reason == pv.reason
+    assert game.desk.preview(1, A.PlaceOrder(side="sell", qty=0.2, type="stop_loss",
+                                             price=round(mark * 0.98, 1))).ok
+
+
+def test_notices_say_what_they_are_about():
+    g = small_game(players=("alice",))
+    for _ in range(3):
+        assert g.apply(A.PlaceOrder(side="long", qty=1, leverage=50)).ok
+        move_index(g, 0.97)
+        g.step()
+    topics = {e.topic for e in g.recent_events if e.kind == "Notice"}
+    assert "restriction" in topics
+    assert not g.apply(A.PlaceOrder(side="long", qty=0.1, leverage=50)).ok  # capped at 20x for an hour
+    r = g.apply(A.PlaceOrder(side="long", qty=1.5, leverage=20))
+    assert r.ok and any(e.kind == "Notice" and e.topic == "revenge" for e in r.events)
