@@ -124,16 +124,11 @@ class _V:
         return v
 
     def integer(self, d, key, lo, hi, field=None, required=True, default=None):
-        field = field or key
         if key not in d:
-            if required:
-                self.fail(field, "is missing")
-            return default
-        v = d[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v):
-            self.fail(field, f"must be a whole number, got {v!r}")
-        if not lo <= v <= hi:
-            self.fail(field, f"must be between {lo} and {hi}, got {v!r}")
+            return self.number(d, key, lo, hi, field, required, default)  # reports "is missing" or gives default
+        v = self.number(d, key, lo, hi, field)
+        if v != int(v):
+            self.fail(field or key, f"must be a whole number, got {v!r}")
         return int(v)
 
     def number(self, d, key, lo, hi, field=None, required=True, default=None):
