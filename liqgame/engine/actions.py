@@ -114,7 +114,7 @@ def _number(d: dict, key: str, kind=float):
 
 def _choice(d: dict, key: str, allowed) -> str:
     v = d[key]
-    if v not in allowed:
+    if not isinstance(v, str) or v not in allowed:
         raise ActionError(f"'{key}' must be one of {', '.join(map(str, allowed))}; got {v!r}")
     return v
 
@@ -131,6 +131,8 @@ def parse_action(d: dict) -> tuple[int | None, Action]:
             raise ActionError("'tick' must be >= 0")
         del d["tick"]
     name = d.pop("action", None)
+    if not isinstance(name, str):
+        raise ActionError(f"'action' must be a string, got {name!r}")
     if name == "open":
         name = "order"
         d.setdefault("type", "market")
@@ -160,5 +162,14 @@ def parse_action(d: dict) -> tuple[int | None, Action]:
     return tick, cls(**d)
 
 
-def action_from_dict(d: dict) -> Action:
-    return parse_action(d)[1]
+def validate(action: Action) -> Action:
+    """Check an action built in Python exactly like one read from JSON (same errors).
+
+    >>> validate(PlaceOrder(side="long", qty=0.1, leverage=2.5))
+    Traceback (most recent call last):
+    ...
+    liqgame.engine.actions.ActionError: 'leverage' must be a whole number, got 2.5
+    """
+    if not isinstance(action, Action) or type(action) is Action:
+        raise ActionError(f"not an action: {action!r}")
+    return parse_action(action.to_dict())[1]

@@ -4,8 +4,10 @@ Rank (BitMEX/Bybit): ``PnL% x effective leverage`` for profitable positions and
 ``PnL% / effective leverage`` for losing ones, where PnL% is the unrealised profit since
 entry over the entry notional and effective leverage is mark notional over equity
 (= mark value / (mark value - bankruptcy value)).  Each side is ranked separately; the
-highest rank is deleveraged first, at the bankrupt position's bankruptcy price.  The
-lights are the position's quantile within its side, in 20 % buckets.
+highest rank is deleveraged first, at the bankrupt position's bankruptcy price.
+
+The lights (BitMEX) are percentiles of the ranked queue *weighted by position size*: a
+position with 5 lights starts within the first 20 % of its side's size in the queue.
 """
 
 from __future__ import annotations
@@ -26,14 +28,26 @@ def adl_rank(qty: np.ndarray, entry: np.ndarray, equity: np.ndarray, mark: int) 
     return np.where(a > 0, rank, -np.inf)
 
 
-def adl_lights(rank: np.ndarray, side_mask: np.ndarray, who: np.ndarray) -> np.ndarray:
-    """1-5 lights for traders ``who``: their rank's quantile among positions on their side."""
-    side_ranks = np.sort(rank[side_mask])
-    n = len(side_ranks)
-    if n == 0:
+def adl_lights(rank: np.ndarray, size: np.ndarray, side_mask: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """1-5 lights for traders ``who``: where their position starts in the size-weighted queue.
+
+    The queue holds the positions in ``side_mask``, highest rank first; a position whose
+    size ahead of it is under 20 % of the side's total size has 5 lights, under 40 % 4, ...
+
+    >>> rank = np.array([3, 6, 1, 4, 5, 2.]); size = np.array([10, 10, 20, 30, 20, 10])
+    >>> adl_lights(rank, size, np.ones(6, bool), np.arange(6)).tolist()   # BitMEX's six longs
+    [2, 5, 1, 4, 5, 2]
+    """
+    side = np.flatnonzero(side_mask)
+    total = int(np.abs(size[side]).sum())
+    if total == 0:
         return np.ones(len(who), dtype=INT)
-    below = np.searchsorted(side_ranks, rank[who], side="left")
-    return np.clip(1 + (5 * below) // n, 1, 5).astype(INT)
+    r = rank[side]
+    lights = np.empty(len(who), dtype=INT)
+    for k, i in enumerate(np.asarray(who)):
+        ahead = int(np.abs(size[side][r > rank[i]]).sum())
+        lights[k] = 5 - min(4, (5 * ahead) // total)
+    return lights
 
 
 def adl_allocation(rank: np.ndarray, size: np.ndarray, needed: int) -> np.ndarray:
@@ -51,3 +65,24 @@ def adl_allocation(rank: np.ndarray, size: np.ndarray, needed: int) -> np.ndarra
     take = np.zeros(len(size), dtype=INT)
     take[order] = take_sorted
     return take
+
+
+def match(bankrupt_lots: np.ndarray, counter_lots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pair two queues lot for lot: (bankrupt index, counterparty index, lots) per piece.
+
+    Both queues cover the same number of lots; each bankrupt position is matched with the
+    counterparties in queue order, so each piece trades at that bankrupt position's price.
+
+    >>> [a.tolist() for a in match(np.array([3, 2]), np.array([1, 4]))]
+    [[0, 0, 1], [0, 1, 1], [1, 2, 2]]
+    """
+    b_cum, c_cum = np.cumsum(bankrupt_lots), np.cumsum(counter_lots)
+    if len(b_cum) == 0 or b_cum[-1] == 0:
+        return (np.empty(0, dtype=INT),) * 3
+    assert b_cum[-1] == c_cum[-1], "both sides of a deleveraging must cover the same lots"
+    ends = np.union1d(b_cum, c_cum)
+    ends = ends[ends > 0]
+    lots = np.diff(np.r_[0, ends]).astype(INT)
+    b = np.searchsorted(b_cum, ends, side="left").astype(INT)
+    c = np.searchsorted(c_cum, ends, side="left").astype(INT)
+    return b, c, lots

@@ -95,6 +95,7 @@ class Crowd:
         counts = np.array([k for _, k in blocks], dtype=float)
         self.mean_act = float((self.act_rate * counts).sum() / counts.sum()) if self.n else 0.0
         self.stops = Triggers(n_traders)
+        self.max_leverage = 125  # the venue's top leverage (the game sets it from the rulebook's tiers)
 
     @property
     def ids(self) -> np.ndarray:
@@ -123,7 +124,8 @@ class Crowd:
     def choose_leverage(self, who: np.ndarray) -> np.ndarray:
         k = self.of(who)
         u = self.rng.random(len(who)) ** (1.0 - 0.9 * self.params.leverage_tilt)
-        return np.floor(self.lev_lo[k] + u * (self.lev_hi[k] - self.lev_lo[k] + 1)).clip(1, 125).astype(INT)
+        lev = np.floor(self.lev_lo[k] + u * (self.lev_hi[k] - self.lev_lo[k] + 1))
+        return lev.clip(1, self.max_leverage).astype(INT)
 
     def orders(self, venue, c: int, momentum: float, funding_rate: float, dt: int = 1):
         """The crowd's orders for the last ``dt`` seconds: (ids, signed lots, leverage) to open, ids to close."""

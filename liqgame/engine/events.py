@@ -76,6 +76,7 @@ class Liquidation(Event):
     rulebook: str
     explanation: str
     cross: bool = False  # cross margin: the whole wallet backed (and was lost with) the position
+    adl_qty: float = 0.0  # part of qty closed by auto-deleveraging at the bankruptcy price
 
 
 @dataclass(frozen=True)
@@ -92,22 +93,30 @@ class CrowdLiquidations(Event):
 
 @dataclass(frozen=True)
 class ADLEvent(Event):
-    """A position closed by auto-deleveraging (players get one each; the crowd a summary)."""
+    """A position closed by auto-deleveraging (players get one each; the crowd a summary).
+
+    ``pnl`` is what the close at ``price`` paid the deleveraged trader against the mark
+    (negative: what it took back from their profit to cover the bankrupt trader's deficit).
+    """
 
     player: int | None
     contract: str
-    side: str
+    side: str  # side of the deleveraged position
     qty: float
-    price: float  # the bankrupt position's bankruptcy price
+    price: float  # the bankrupt position's bankruptcy price (the crowd summary: volume-weighted)
     count: int = 1
     pnl: int = 0
+    bankrupt_trader: int | None = None  # whose position it was matched with
 
 
 @dataclass(frozen=True)
 class SocialisedLoss(Event):
+    """A deficit charged to every open position per unit of size (what was actually charged)."""
+
     contract: str
     amount: int
-    per_btc: float
+    per_btc: float | None  # USD per BTC of the positions charged; None when nobody could be
+    unpaid: int = 0  # what nobody could pay: it stays owed by the bankrupt traders
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .bots import Crowd, layout
 from .ledger import FUND, POOL, SYSTEM_GROUPS, Cause, Ledger
 from .liquidation import LiquidationEngine
 from .market import CONTRACT_NAMES, PERP, QUARTERLY, Market, MarketParams
-from .money import INT, UNITS_PER_USD, to_units
+from .money import INT, UNITS_PER_USD, ticks_to_usd, to_units
 from .orders import OrderDesk, Rejected
 from .positions import PositionBook
 from .risk import TierTable
@@ -107,7 +107,7 @@ class Game:
         group_names = list(SYSTEM_GROUPS) + [f"player {p}" for p in config.players] + [b for b, _ in blocks]
         groups = np.concatenate([[3], np.arange(4, 4 + len(humans)),
                                  *[np.full(k, 4 + len(humans) + j) for j, (_, k) in enumerate(blocks)]]).astype(INT)
-        tiers = TierTable()
+        tiers = TierTable(self.rulebook.tiers)
         # depth is quoted for the scenario's crowd; a bigger crowd trades in a proportionally deeper market
         depth = scenario.depth_btc * max(1.0, n_bots / max(scenario.bots, 1))
         params = MarketParams(start_price=scenario.start_price, index=scenario.index,
@@ -125,6 +125,7 @@ class Game:
         self.liq = LiquidationEngine(self.venue)
         self.liquidation_impact = config.liquidation_impact
         self.crowd = Crowd(1 + len(humans), blocks, scenario.crowd, crowd_rng, n)
+        self.crowd.max_leverage = tiers.top_leverage  # the crowd trades within the venue's own limits
         self.players: list[PlayerState] = []
         start = to_units(config.starting_balance)
         if start <= 0:
@@ -171,15 +172,18 @@ class Game:
 
     # ------------------------------------------------------------------ actions
     def apply(self, action: act.Action) -> ActionResult:
-        """Apply one player action now; rejected actions change nothing and say why."""
-        entry = {"tick": self.tick, **action.to_dict()}
-        self.log.append(entry)
+        """Apply one player action now; a refused action changes nothing and says why.
+
+        Actions built in Python are checked exactly like the JSON of a player file; only
+        accepted actions enter the replay log (a refused one changed nothing to replay).
+        """
         try:
+            action = act.validate(action)
             events = self._apply(action)
-        except Rejected as e:
+        except (Rejected, act.ActionError) as e:
             return ActionResult(False, str(e))
-        except act.ActionError as e:
-            return ActionResult(False, str(e))
+        self.log.append({"tick": self.tick, **action.to_dict()})
+        events += self.desk.drop_orphans()
         self._remember(events)
         return ActionResult(True, "", tuple(events))
 
@@ -234,18 +238,32 @@ class Game:
         out: list[ev.Event] = []
         self._crowd_step()
         out += self.desk.trigger()
-        m.impact_on = self.liquidation_impact
-        for c in self._live_contracts():
-            out += self.liq.run(c)
-        m.impact_on = True
         if m.funding_due():
             out += self._funding()
         if self.config.quarterly and m.quarterly_expired():
             out += self._expire()
+        out += self._liquidations()
         out += self._after_liquidations(out)
+        out += self.desk.drop_orphans()
         out += self._margin_calls()
         self._track()
         self._remember(out)
+        return out
+
+    def _liquidations(self) -> list[ev.Event]:
+        """Every contract, until a whole pass finds nobody at or below maintenance.
+
+        A liquidation in one contract moves the shared index, so the other contract is
+        checked again: after a tick no open position is left at or below maintenance.
+        """
+        m, out = self.venue.market, []
+        m.impact_on = self.liquidation_impact
+        for _ in range(8):
+            found = [e for c in self._live_contracts() if self.venue.books[c].ever_open for e in self.liq.run(c)]
+            out += found
+            if not any(isinstance(e, (ev.Liquidation, ev.CrowdLiquidations, ev.ADLEvent)) for e in found):
+                break
+        m.impact_on = True
         return out
 
     def run(self, ticks: int) -> list[ev.Event]:
@@ -314,15 +332,27 @@ class Game:
         holders = np.flatnonzero(book.qty)
         iso = holders[~book.cross[holders]]
         v.reallocate(c, iso, -v.ledger.margin[c, iso])
-        book.clear(holders)
-        for o in [o for o in self.desk.orders.values() if o.contract == c]:
-            del self.desk.orders[o.id]
-        return [ev.Settlement(self.tick, "quarterly", m.index_ticks / 10)]
+        with v.because("settled at expiry"):
+            book.clear(holders)
+        out: list[ev.Event] = [ev.Settlement(self.tick, "quarterly", m.index_ticks / 10)]
+        for o in sorted((o for o in self.desk.orders.values() if o.contract == c), key=lambda o: o.id):
+            out += self.desk.cancel(o.trader, o.id, "the quarterly contract expired")
+        return out
 
     def _after_liquidations(self, events: list) -> list[ev.Event]:
-        """Count players' liquidations; restrict the account after repeated ones."""
+        """Cancel the orders of liquidated and deleveraged players; count liquidations; restrict.
+
+        Binance: "On liquidation, all open orders are immediately cancelled"; BitMEX and Bybit
+        cancel the open orders of deleveraged traders.
+        """
         out = []
         for e in events:
+            if isinstance(e, ev.Liquidation):
+                out += self.desk.cancel_all(e.player, f"your {e.contract} position was liquidated: the venue "
+                                                      f"cancels all open orders on liquidation")
+            elif isinstance(e, ev.ADLEvent) and e.player is not None:
+                out += self.desk.cancel_all(e.player, f"your {e.contract} position was auto-deleveraged: the "
+                                                      f"venue cancels the deleveraged trader's open orders")
             if isinstance(e, ev.CrowdLiquidations):
                 self.crowd_liquidated["count"] += e.long_count + e.short_count
             if isinstance(e, ev.Liquidation) and not e.partial:
@@ -378,21 +408,18 @@ class Game:
         q = int(book.qty[i])
         if q == 0:
             return None
+        v.settle(c)  # read at the mark the margin is settled at
         mark = v.market.mark(c)
         mm = int(v.tiers.maintenance(abs(q) * mark))
+        equity = v.backing(c, i)
         if book.cross[i]:
-            equity = int(v.ledger.cash[i]) - v.cross_maintenance(i, skip=c)
-            ratio_equity = int(v.ledger.cash[i])
-            ratio_mm = v.cross_maintenance(i)
+            ratio_equity, ratio_mm = int(v.ledger.cash[i]), v.cross_maintenance(i)
         else:
-            equity = int(v.ledger.margin[c, i])
             ratio_equity, ratio_mm = equity, mm
-        lp = int(v.tiers.liquidation_ticks(np.array([q]), np.array([equity]), mark)[0])
-        backing = int(v.ledger.cash[i]) if book.cross[i] else equity
-        bp = float(v.tiers.bankruptcy_ticks(np.array([q]), np.array([backing]), mark)[0])
         ratio = float("inf") if ratio_equity <= 0 else ratio_mm / ratio_equity
         return {"qty": q, "margin": equity, "maintenance": mm, "margin_ratio": ratio,
-                "liquidation_price": max(lp, 0) / 10, "bankruptcy_price": max(bp, 0.0) / 10}
+                "liquidation_price": ticks_to_usd(max(v.liquidation_ticks(c, i), 0)),
+                "bankruptcy_price": ticks_to_usd(max(v.bankruptcy_ticks(c, i), 0))}
 
     def snapshot(self):
         """An immutable view for the UI (see :mod:`snapshot`)."""
@@ -426,7 +453,7 @@ class Game:
         side = np.sign(book.qty) == np.sign(q)
         side[POOL] = False
         rank = adl_rank(book.qty, book.entry, v.position_margin(c, np.arange(len(book.qty))), v.market.mark(c))
-        return int(adl_lights(rank, side, np.array([i]))[0])
+        return int(adl_lights(rank, book.qty, side, np.array([i]))[0])
 
     def equity(self, player: int = 0) -> int:
         return self.venue.ledger.balance(self.players[player].trader)
@@ -448,6 +475,7 @@ class Game:
         for b in v.books:
             for arr in (b.qty, b.entry, b.leverage, b.cross, b.liq_lo, b.liq_hi):
                 h.update(arr.tobytes())
+        h.update(self.liq.slice_until.tobytes())
         m = v.market
         h.update(repr((m.index, m.permanent, [(c.flow, c.ema_basis, c.last, c.mark) for c in m.contracts],
                        m.premium_sum, sorted((o.id, o.lots, o.price) for o in self.desk.orders.values()))).encode())

@@ -15,12 +15,14 @@ checked by tests after every tick and action, is ``total() == deposits``.
 The journal does not grow with positions x ticks: per (group, cause) net amounts are
 kept as one small matrix, and human players get a per-(cause, counterparty group)
 breakdown of everything they paid or received (what "where did my margin go" reads),
-plus a short list of their discrete transfers for the timeline.
+plus a short list of their discrete transfers for the timeline.  Each human position also
+has a :class:`PositionLife`: the same breakdown restricted to that position, from the fill
+that opened it to the one that closed it (what a per-position post-mortem reads).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -44,6 +46,7 @@ class Cause(IntEnum):
     SOCIALISED_LOSS = 10
     MARGIN_ALLOCATION = 11  # between a trader's own wallet and isolated margin
     SETTLEMENT = 12  # quarterly expiry: final settlement at index
+    FEE_POOL = 13  # the exchange's fee account pays a bankrupt deficit (Drift's fee pool)
 
 
 CAUSE_LABEL = {
@@ -60,6 +63,7 @@ CAUSE_LABEL = {
     Cause.SOCIALISED_LOSS: "socialised loss",
     Cause.MARGIN_ALLOCATION: "margin allocation",
     Cause.SETTLEMENT: "expiry settlement",
+    Cause.FEE_POOL: "fee pool",
 }
 
 
@@ -77,6 +81,29 @@ POOL = 0  # trader id of the liquidity pool
 # group ids 0..2 are the system accounts, 3 the liquidity pool; players and personas follow
 G_FUND, G_FEES, G_DUST, G_POOL = 0, 1, 2, 3
 SYSTEM_GROUPS = ("insurance fund", "exchange fees", "rounding dust", "liquidity pool")
+
+
+@dataclass
+class PositionLife:
+    """One human position from open to close, and every unit it paid or received.
+
+    ``flows[(cause, group)]`` is what the position paid to that group (negative: received);
+    ``sum(flows.values())`` is the position's loss (negative: its profit), fees and funding
+    included, exactly.
+    """
+
+    id: int
+    trader: int
+    contract: int
+    side: int  # +1 long / -1 short
+    opened: int  # tick
+    closed: int | None = None
+    outcome: str = "open"  # closed | liquidated | auto-deleveraged | stop-loss | take-profit | settled ...
+    flows: dict = field(default_factory=dict)
+
+    @property
+    def loss(self) -> int:
+        return sum(self.flows.values())
 
 
 @dataclass(frozen=True)
@@ -114,6 +141,21 @@ class Ledger:
         self.human_flows: dict[int, dict[tuple[Cause, int], int]] = {h: {} for h in self.humans}
         self.human_deposits: dict[int, int] = {h: 0 for h in self.humans}
         self.detail: list[Transfer] = []
+        self.lives: list[PositionLife] = []  # every human position, in the order opened
+        self.open_lives: dict[tuple[int, int], PositionLife] = {}  # (trader, contract) -> life
+
+    # ----------------------------------------------------------------- position lives
+    def open_life(self, tick: int, trader: int, contract: int, side: int) -> PositionLife:
+        life = PositionLife(len(self.lives) + 1, trader, contract, side, tick)
+        self.lives.append(life)
+        self.open_lives[(trader, contract)] = life
+        return life
+
+    def close_life(self, tick: int, trader: int, contract: int, outcome: str) -> PositionLife | None:
+        life = self.open_lives.pop((trader, contract), None)
+        if life is not None:
+            life.closed, life.outcome = tick, outcome
+        return life
 
     # ----------------------------------------------------------------- queries
     def total(self) -> int:
@@ -166,7 +208,7 @@ class Ledger:
             self.human_deposits[int(idx[k])] += int(amounts[k])
 
     def transfer(self, tick: int, cause: Cause, src: int, dst: int, amount: int,
-                 src_pocket: int = CASH, dst_pocket: int = CASH) -> None:
+                 src_pocket: int = CASH, dst_pocket: int = CASH, contract: int | None = None) -> None:
         """Move ``amount`` units from src to dst (a negative amount moves the other way)."""
         amount = int(amount)
         if amount == 0:
@@ -180,15 +222,16 @@ class Ledger:
         self.net[gd, cause] += amount
         for h, other, out in ((src, gd, amount), (dst, gs, -amount)):
             if h >= 0 and self._is_human[h]:
-                self._flow(h, cause, other, out)
+                self._flow(h, cause, other, out, contract)
         if (src >= 0 and self._is_human[src]) or (dst >= 0 and self._is_human[dst]):
             self.detail.append(Transfer(tick, cause, src, dst, amount))
 
     def bulk(self, tick: int, cause: Cause, idx: np.ndarray, amounts: np.ndarray, pockets: np.ndarray,
-             counterparty: int, counter_pocket: int = CASH) -> None:
+             counterparty: int, counter_pocket: int = CASH, contract: int | None = None) -> None:
         """Many traders pay (negative amount) or receive (positive) against one counterparty.
 
-        ``pockets[k]`` is CASH or the contract whose isolated margin trader ``idx[k]`` uses.
+        ``pockets[k]`` is CASH or the contract whose isolated margin trader ``idx[k]`` uses;
+        ``contract`` names the positions the money belongs to (for the players' position lives).
         """
         idx = np.asarray(idx, dtype=INT)
         amounts = np.asarray(amounts, dtype=INT)
@@ -207,11 +250,40 @@ class Ledger:
         self.net[gc, cause] -= total
         for k in np.flatnonzero(self._is_human[idx]):
             h, a = int(idx[k]), int(amounts[k])
-            self._flow(h, cause, gc, -a)
-            self.detail.append(Transfer(tick, cause, counterparty, h, a))
+            if a:
+                self._flow(h, cause, gc, -a, contract)
+                self.detail.append(Transfer(tick, cause, counterparty, h, a))
         if counterparty >= 0 and self._is_human[counterparty]:
             by_group = self._group_sums(idx, amounts)
-            self._attribute(counterparty, cause, total, by_group)
+            self._attribute(counterparty, cause, total, by_group, contract)
+
+    def pairs(self, tick: int, cause: Cause, src: np.ndarray, dst: np.ndarray, amounts: np.ndarray,
+              src_pockets: np.ndarray, dst_pockets: np.ndarray, contract: int | None = None) -> None:
+        """Trader ``src[k]`` pays ``amounts[k]`` to trader ``dst[k]`` (negative: the other way).
+
+        Many-to-many, for moves that match two sides one to one (auto-deleveraging).
+        """
+        src, dst = np.asarray(src, dtype=INT), np.asarray(dst, dtype=INT)
+        amounts = np.asarray(amounts, dtype=INT)
+        if len(src) == 0:
+            return
+        for who, pockets, sign in ((src, src_pockets, -1), (dst, dst_pockets, 1)):
+            pockets = np.asarray(pockets, dtype=INT)
+            in_cash = pockets == CASH
+            np.add.at(self.cash, who[in_cash], sign * amounts[in_cash])
+            for c in np.unique(pockets[~in_cash]):
+                sel = pockets == c
+                np.add.at(self.margin[c], who[sel], sign * amounts[sel])
+            np.add.at(self.net[:, cause], self.trader_group[who], sign * amounts)
+        for k in np.flatnonzero(self._is_human[src] | self._is_human[dst]):
+            s, d, a = int(src[k]), int(dst[k]), int(amounts[k])
+            if not a:
+                continue
+            if self._is_human[s]:
+                self._flow(s, cause, self.group_of(d), a, contract)
+            if self._is_human[d]:
+                self._flow(d, cause, self.group_of(s), -a, contract)
+            self.detail.append(Transfer(tick, cause, s, d, a))
 
     def zero_sum(self, tick: int, cause: Cause, deltas: np.ndarray, pockets_cash: np.ndarray,
                  contract: int, dust: int = 0, by_group: np.ndarray | None = None) -> None:
@@ -236,26 +308,30 @@ class Ledger:
         for h in self.humans:
             d = int(deltas[h])
             if d:
-                self._attribute(h, cause, d, by_group)
+                self._attribute(h, cause, d, by_group, contract)
         cross_vals = deltas[pockets_cash]
         self.cash[pockets_cash] += cross_vals
         self.margin[contract] += deltas
         self.margin[contract, pockets_cash] -= cross_vals
 
     # ----------------------------------------------------------------- journal helpers
-    def _flow(self, h: int, cause: Cause, other_group: int, out: int) -> None:
+    def _flow(self, h: int, cause: Cause, other_group: int, out: int, contract: int | None = None) -> None:
         """Record that human h paid ``out`` (received if negative) to other_group."""
         if out:
             key = (cause, other_group)
             flows = self.human_flows[h]
             flows[key] = flows.get(key, 0) + out
+            life = self.open_lives.get((h, contract)) if contract is not None else None
+            if life is not None:
+                life.flows[key] = life.flows.get(key, 0) + out
 
     def _group_sums(self, idx: np.ndarray, amounts: np.ndarray) -> np.ndarray:
         by_group = np.zeros(len(self.group_names), dtype=INT)
         np.add.at(by_group, self.trader_group[idx], amounts)
         return by_group
 
-    def _attribute(self, h: int, cause: Cause, delta: int, by_group: np.ndarray) -> None:
+    def _attribute(self, h: int, cause: Cause, delta: int, by_group: np.ndarray,
+                   contract: int | None = None) -> None:
         """Split human h's gain or loss over the groups on the other side, pro rata."""
         own = self.trader_group[h]
         side = by_group.copy()
@@ -266,4 +342,4 @@ class Ledger:
             return
         shares = split_pro_rata(-delta, weights)
         for g in np.flatnonzero(shares):
-            self._flow(h, cause, int(g), int(shares[g]))
+            self._flow(h, cause, int(g), int(shares[g]), contract)

@@ -126,10 +126,33 @@ class Market:
 
     def quote(self, c: int, side: int, lots: int) -> int:
         """Average fill (ticks) a market order of ``lots`` would get now (side +1 buy / -1 sell)."""
+        avg, _ = order_impact(self.p.book, self.contracts[c].flow, side, lots)
+        return round_against(self._price_at(c, side, avg), side)
+
+    def marginal(self, c: int, side: int, lots: int) -> float:
+        """Price (ticks) of the last lot of a market order of ``lots``: where the book ends up."""
+        return self._price_at(c, side, flow_impact(self.p.book, self.contracts[c].flow + side * lots))
+
+    def marketable_lots(self, c: int, side: int, lots: int, limit: int) -> int:
+        """How much of a limit order at ``limit`` the book fills at once (every lot within the limit)."""
+        def within(x: int) -> bool:
+            p = self.marginal(c, side, x)
+            return p <= limit if side > 0 else p >= limit
+
+        if not within(1):
+            return 0
+        if within(lots):
+            return lots
+        lo, hi = 1, lots
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if within(mid) else (lo, mid)
+        return lo
+
+    def _price_at(self, c: int, side: int, impact: float) -> float:
         contract = self.contracts[c]
-        avg, _ = order_impact(self.p.book, contract.flow, side, lots)
-        level = self.index * (1.0 + contract.base_basis + (1.0 - self.p.book.permanent) * avg)
-        return round_against(level * TICKS * (1.0 + side * self.p.book.half_spread), side)
+        level = self.index * (1.0 + contract.base_basis + (1.0 - self.p.book.permanent) * impact)
+        return level * TICKS * (1.0 + side * self.p.book.half_spread)
 
     def trade(self, c: int, side: int, lots: int, moves_price: bool = True) -> int:
         """Execute a market order: returns its average fill in ticks, then moves the price.

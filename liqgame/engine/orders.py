@@ -3,14 +3,16 @@
 Every action is checked completely before anything moves; a rejected action returns a
 reason that names the problem and leaves every balance and position as it was.
 
-Order types: market (now, taker fee), limit (rests until last trades through its price,
-fills at that price, maker fee), stop-loss and take-profit (trigger on mark, then close
-reduce-only at market).  Reduce-only orders can only shrink a position.
+Order types: market (now, taker fee); limit (the part the book can fill within the limit
+fills at once as a taker, the rest rests until last trades through its price and fills
+there as a maker); stop-loss and take-profit (trigger on mark, in the direction of the
+order's own side, then close reduce-only at market).  Reduce-only orders can only shrink a
+position; one left with nothing to reduce is cancelled at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,9 +22,11 @@ from .ledger import CASH, Cause
 from .market import CONTRACT_NAMES
 from .money import INT, MoneyError, ceil_div, fee_units, fmt_usd, lots_to_btc, ticks_to_usd, to_lots, to_ticks, \
     to_units
+from .risk import MAX_NOTIONAL_UNITS
 from .venue import Venue
 
 MAX_OPEN_ORDERS = 50
+FILL_OUTCOME = {"stop-loss": "stop-loss", "take-profit": "take-profit"}  # how a fill that closes a position ends it
 
 
 class Rejected(Exception):
@@ -62,7 +66,9 @@ class Preview:
     fee: int = 0
     liquidation_price: float | None = None
     notional: int = 0
-    max_leverage: int = 125
+    max_leverage: int = 0
+    taker_qty: float = 0.0  # BTC filled at once at fill_price (taker fee)
+    resting_qty: float = 0.0  # BTC left resting at the limit (maker fee when it fills)
 
 
 class OrderDesk:
@@ -100,9 +106,13 @@ class OrderDesk:
                 raise Rejected(f"a {a.type.replace('_', '-')} order needs a price")
             price = self._price(a.price)
         lev = a.leverage if a.leverage is not None else self.leverage_of(i, c)
-        if not 1 <= lev <= 125:
-            raise Rejected(f"leverage must be between 1x and 125x, got {lev}x")
+        self.check_leverage_range(lev)
         cross = self.cross_of(i, c) if a.margin is None else a.margin == "cross"
+        q = int(self.v.books[c].qty[i])
+        if q and a.margin is not None and cross != bool(self.v.books[c].cross[i]):
+            mode = "cross" if self.v.books[c].cross[i] else "isolated"
+            raise Rejected(f"your {a.contract} position uses {mode} margin: a {a.margin} order cannot trade it; "
+                           f"close the position first or order with {mode} margin")
         reduce_only = a.reduce_only or a.type in ("stop_loss", "take_profit")
         return Order(0, i, c, a.type, act.SIDES[a.side], lots, price, reduce_only, int(lev), cross, self.v.tick)
 
@@ -133,12 +143,18 @@ class OrderDesk:
         return t
 
     # ------------------------------------------------------------------ checks
+    def check_leverage_range(self, lev: int) -> None:
+        top = self.v.tiers.top_leverage
+        if not 1 <= lev <= top:
+            raise Rejected(f"leverage must be between 1x and {top}x on this venue, got {lev}x")
+
     def check_leverage(self, i: int, lev: int, notional: int) -> None:
-        if not 1 <= lev <= 125:
-            raise Rejected(f"leverage must be between 1x and 125x, got {lev}x")
+        self.check_leverage_range(lev)
         cap = self.max_leverage_cap.get(i)
         if cap is not None and lev > cap:
             raise Rejected(f"your account is restricted to {cap}x after repeated liquidations")
+        if notional > MAX_NOTIONAL_UNITS:
+            raise Rejected(f"a position may be at most {fmt_usd(MAX_NOTIONAL_UNITS)} of notional")
         tier_max = self.v.tiers.max_leverage(notional)
         if lev > tier_max:
             raise Rejected(f"{lev}x is above this position size's tier maximum of {tier_max}x "
@@ -214,18 +230,40 @@ class OrderDesk:
 
     # ------------------------------------------------------------------ actions
     def preview(self, i: int, a: act.PlaceOrder) -> Preview:
-        """The ticket's preview: fill estimate, initial margin, fee and the liquidation price."""
+        """The ticket's preview: fill estimate, initial margin, fee and the liquidation price.
+
+        A limit order priced through the book shows what it will really do: the marketable
+        part at its taker fill price and fee, the rest resting at the limit.
+        """
         try:
             o = self.build(i, a)
-            if o.type != "market":
-                self.check_resting(o)
-            price = self.fill_estimate(o) if o.type in ("market", "limit") else o.price
-            p = self.check_fill(o, price)
+            taker, rest = self.split(o)
+            if rest is not None:
+                self.check_resting(rest)
+            price = self.fill_estimate(taker) if taker is not None else o.price
+            p = self.check_fill(replace(o, type="market") if taker is not None else o, price)
         except Rejected as e:
             return Preview(False, str(e))
+        fee = p["fee"]
+        if taker is not None and rest is not None:  # the marketable part as a taker, the rest as a maker
+            fee = int(fee_units(taker.lots * price, self.v.fees.taker_ppm)
+                      + fee_units(rest.lots * rest.price, self.v.fees.maker_ppm))
         lp = self.liquidation_price_after(o, p)
-        return Preview(True, "", ticks_to_usd(price), p["im"], p["fee"], lp, abs(p["new"]) * price,
-                       self.v.tiers.max_leverage(abs(p["new"]) * price))
+        return Preview(True, "", ticks_to_usd(price), p["im"], fee, lp, abs(p["new"]) * price,
+                       self.v.tiers.max_leverage(abs(p["new"]) * price),
+                       lots_to_btc(taker.lots) if taker is not None else 0.0,
+                       lots_to_btc(rest.lots) if rest is not None and rest.type == "limit" else 0.0)
+
+    def split(self, o: Order) -> tuple[Order | None, Order | None]:
+        """(the part that trades at once as a taker, the part that rests) of an order."""
+        if o.type == "market":
+            return o, None
+        if o.type != "limit":
+            return None, o
+        x = self.v.market.marketable_lots(o.contract, o.side, o.lots, o.price)
+        taker = replace(o, type="market", lots=x) if x else None
+        rest = replace(o, lots=o.lots - x) if x < o.lots else None
+        return taker, rest
 
     def liquidation_price_after(self, o: Order, p: dict) -> float | None:
         v, c, i = self.v, o.contract, o.trader
@@ -261,20 +299,27 @@ class OrderDesk:
 
     def place(self, i: int, a: act.PlaceOrder) -> list[ev.Event]:
         o = self.build(i, a)
-        if o.type == "market":
-            return self.fill(o, self.fill_estimate(o), maker=False, reason="order")
-        self.check_resting(o)
-        o.id = self.next_id
-        self.next_id += 1
-        self.orders[o.id] = o
-        return [ev.OrderPlaced(self.v.tick, i, o.id, o.describe())]
+        taker, rest = self.split(o)
+        if rest is not None:
+            self.check_resting(rest)  # checked before the taker part trades: all or nothing
+        out = []
+        if taker is not None:
+            reason = "order" if o.type == "market" else "limit (marketable part, taker)"
+            out += self.fill(taker, self.fill_estimate(taker), maker=False, reason=reason)
+        if rest is not None:
+            rest.id = self.next_id
+            self.next_id += 1
+            self.orders[rest.id] = rest
+            out.append(ev.OrderPlaced(self.v.tick, i, rest.id, rest.describe()))
+        return out
 
     def fill(self, o: Order, price: int, maker: bool, reason: str) -> list[ev.Event]:
         p = self.check_fill(o, price)
         v = self.v
-        fees = v.execute_fills(o.contract, [o.trader], [p["dq"]], price,
-                               fee_ppm=v.fees.maker_ppm if maker else v.fees.taker_ppm,
-                               leverage=[p["lev"]], cross=[p["cross"]])
+        with v.because(FILL_OUTCOME.get(reason, "closed")):
+            fees = v.execute_fills(o.contract, [o.trader], [p["dq"]], price,
+                                   fee_ppm=v.fees.maker_ppm if maker else v.fees.taker_ppm,
+                                   leverage=[p["lev"]], cross=[p["cross"]])
         if not maker:
             v.market.trade(o.contract, o.side, abs(p["dq"]))  # a market order moves the price
             v.settle(o.contract)
@@ -282,12 +327,32 @@ class OrderDesk:
                         lots_to_btc(abs(p["dq"])), ticks_to_usd(price), ticks_to_usd(v.market.mark(o.contract)),
                         int(fees[0]), maker, reason)]
 
-    def cancel(self, i: int, order_id: int, reason: str = "cancelled") -> list[ev.Event]:
+    def cancel(self, i: int, order_id: int, reason: str = "cancelled by you") -> list[ev.Event]:
         o = self.orders.get(order_id)
         if o is None or o.trader != i:
             raise Rejected(f"unknown order id {order_id}")
         del self.orders[order_id]
         return [ev.OrderCancelled(self.v.tick, i, order_id, reason)]
+
+    def cancel_all(self, i: int, reason: str) -> list[ev.Event]:
+        """Cancel every open order of trader i (liquidation, deleveraging)."""
+        out = []
+        for oid in sorted(o.id for o in self.orders.values() if o.trader == i):
+            out += self.cancel(i, oid, reason)
+        return out
+
+    def drop_orphans(self) -> list[ev.Event]:
+        """Cancel reduce-only orders that have no position left to reduce (never carried to the next one)."""
+        out = []
+        for o in sorted(self.orders.values(), key=lambda o: o.id):
+            if o.reduce_only and not self._reduces(o):
+                out += self.cancel(o.trader, o.id, f"nothing left to reduce: your {CONTRACT_NAMES[o.contract]} "
+                                                   f"position is closed or on the order's side")
+        return out
+
+    def _reduces(self, o: Order) -> bool:
+        q = int(self.v.books[o.contract].qty[o.trader])
+        return q != 0 and (q > 0) != (o.side > 0)
 
     def close(self, i: int, a: act.ClosePosition) -> list[ev.Event]:
         c = self._contract(a.contract)
@@ -380,17 +445,11 @@ class OrderDesk:
                 if hit:
                     del self.orders[o.id]
                     out += self._try(o, o.price, True, "limit")
-            else:
-                if q == 0:
-                    del self.orders[o.id]
-                    out.append(ev.OrderCancelled(v.tick, o.trader, o.id, "position closed"))
-                    continue
-                long_pos = q > 0
-                if o.type == "stop_loss":
-                    hit = mark <= o.price if long_pos else mark >= o.price
-                else:
-                    hit = mark >= o.price if long_pos else mark <= o.price
-                if hit:
+            elif self._reduces(o):
+                # a sell stop (protecting a long) fires when the mark falls to it, a buy stop when it
+                # rises to it; take-profits the other way round
+                falls = (o.side < 0) == (o.type == "stop_loss")
+                if mark <= o.price if falls else mark >= o.price:
                     del self.orders[o.id]
                     o.lots = min(o.lots, abs(q))
                     out += self._try(o, self.fill_estimate(o), False, o.type.replace("_", "-"))

@@ -80,6 +80,18 @@ class PositionBook:
         self.cross = np.zeros(n_traders, dtype=bool)
         self.liq = Triggers(n_traders)
         self.ever_open = False  # lets a never-traded contract skip its mark-to-market pass
+        self._watched: np.ndarray | None = None
+        self._on_change = None
+
+    def watch(self, mask: np.ndarray, on_change) -> None:
+        """Call ``on_change(idx, old, new)`` whenever the size of a trader in ``mask`` changes."""
+        self._watched, self._on_change = mask, on_change
+
+    def _notify(self, idx, old, new) -> None:
+        if self._watched is not None:
+            sel = self._watched[idx] & (old != new)
+            if sel.any():
+                self._on_change(idx[sel], old[sel], new[sel])
 
     @property
     def liq_lo(self) -> np.ndarray:
@@ -91,14 +103,20 @@ class PositionBook:
 
     # ------------------------------------------------------------------ triggers
     def refresh(self, idx, margin: np.ndarray, mark: int) -> None:
-        """Recompute liquidation triggers of positions ``idx`` from their margin at ``mark``."""
+        """Recompute liquidation triggers of positions ``idx`` from their margin at ``mark``.
+
+        ``mark`` must be the price the margin was last settled at: a trigger computed from
+        margin settled at one price and a mark read after a trade would be wrong until the
+        position next changed.  Cross positions have no stored trigger (the wallet backs them).
+        """
         idx = np.atleast_1d(np.asarray(idx, dtype=INT))
         if len(idx) == 0:
             return
-        q = self.qty[idx]
-        lp = self.tiers.liquidation_ticks(q, margin[idx], mark)
-        iso = ~self.cross[idx]
-        self.liq.set(idx, np.where((q > 0) & iso, lp, NO_LONG_TRIGGER), np.where((q < 0) & iso, lp, NO_SHORT_TRIGGER))
+        iso = idx[~self.cross[idx]]
+        self.liq.unset(idx[self.cross[idx]])
+        q = self.qty[iso]
+        lp = self.tiers.liquidation_ticks(q, margin[iso], mark)
+        self.liq.set(iso, np.where(q > 0, lp, NO_LONG_TRIGGER), np.where(q < 0, lp, NO_SHORT_TRIGGER))
 
     def refresh_all(self, margin: np.ndarray, mark: int) -> None:
         self.liq.reset()
@@ -110,8 +128,11 @@ class PositionBook:
 
     def clear(self, idx) -> None:
         """Positions closed: no size, no trigger."""
-        np.subtract.at(self.group_qty, self.trader_group[idx], self.qty[idx])
+        idx = np.atleast_1d(np.asarray(idx, dtype=INT))
+        old = self.qty[idx].copy()
+        np.subtract.at(self.group_qty, self.trader_group[idx], old)
         self.qty[idx] = 0
+        self._notify(idx, old, np.zeros_like(old))
         self.entry[idx] = 0.0
         self.liq.unset(idx)
 
@@ -140,4 +161,5 @@ class PositionBook:
         self.qty[idx] = new
         np.add.at(self.group_qty, self.trader_group[idx], new - old)
         self.ever_open = self.ever_open or bool(new.any())
+        self._notify(idx, old, new)
         return old

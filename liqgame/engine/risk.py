@@ -33,6 +33,9 @@ import numpy as np
 from .money import INT, UNITS_PER_USD, ceil_div
 
 BP = 10_000  # mmr is stored in basis points
+# Bounds that keep every product below 2**63 (see tests/engine/test_bounds.py)
+MAX_PRICE_TICKS = 10**8  # 10M USD a BTC
+MAX_NOTIONAL_UNITS = 10**9 * UNITS_PER_USD  # 1B USD: no position may be larger
 
 
 def isolated_liquidation_price(side: int, qty: float, entry_price: float, wallet_balance: float,
@@ -62,19 +65,23 @@ class Tier:
     max_leverage: int
 
 
-# Binance BTCUSDT brackets (2021, from reference/venue-rules.md)
-BINANCE_BTC_TIERS = (
-    Tier(0, 40, 125), Tier(50_000, 50, 100), Tier(250_000, 100, 50), Tier(1_000_000, 250, 20),
-    Tier(10_000_000, 500, 10), Tier(20_000_000, 1000, 5), Tier(50_000_000, 1250, 4),
-    Tier(100_000_000, 1500, 3), Tier(200_000_000, 2500, 2), Tier(300_000_000, 5000, 1),
-)
-
-
 class TierTable:
-    """Notional tiers with ``cum_n = floor_n*(mmr_n - mmr_{n-1}) + cum_{n-1}`` (exact units)."""
+    """Notional tiers with ``cum_n = floor_n*(mmr_n - mmr_{n-1}) + cum_{n-1}`` (exact units).
 
-    def __init__(self, tiers=BINANCE_BTC_TIERS):
+    A position is liquidatable when ``equity * BP <= N * mmr_bp - cum * BP`` at the mark:
+    exact integers, no rounding decides who is liquidated.  The displayed maintenance
+    margin is that amount rounded up to a unit.
+
+    >>> from liqgame.engine.rulebooks import BINANCE_BTCUSDT
+    >>> t = TierTable(BINANCE_BTCUSDT)
+    >>> int(t.maintenance(100_000 * 10_000))   # 100k USD notional: 0.5 % - 50 USD = 450 USD
+    4500000
+    """
+
+    def __init__(self, tiers):
         self.tiers = tuple(tiers)
+        if not self.tiers or self.tiers[0].floor_usd != 0:
+            raise ValueError("a tier table starts at notional 0")
         self.floors = np.array([t.floor_usd * UNITS_PER_USD for t in self.tiers], dtype=INT)
         self.mmr_bp = np.array([t.mmr_bp for t in self.tiers], dtype=INT)
         self.max_lev = np.array([t.max_leverage for t in self.tiers], dtype=INT)
@@ -84,16 +91,25 @@ class TierTable:
             assert diff % BP == 0, "tier floors must make cum an exact number of units"
             cum.append(diff // BP + cum[-1])
         self.cum = np.array(cum, dtype=INT)
-        self.notional_caps = np.array([self.max_notional(lev) for lev in range(126)], dtype=INT)
+        self.top_leverage = int(self.max_lev.max())
+        self.notional_caps = np.array([self.max_notional(lev) for lev in range(self.top_leverage + 1)], dtype=INT)
 
     def tier_of(self, notional_units):
         """Tier index for a notional (scalar or array), in units."""
         return np.searchsorted(self.floors, notional_units, side="right") - 1
 
-    def maintenance(self, notional_units):
-        """Exact maintenance margin in units as a rational: (N*mmr_bp - cum*BP) / BP, rounded up."""
+    def maintenance_bp(self, notional_units):
+        """Maintenance margin times BP, exactly: ``N*mmr_bp - cum*BP``."""
         t = self.tier_of(notional_units)
-        return ceil_div(notional_units * self.mmr_bp[t] - self.cum[t] * BP, BP)
+        return notional_units * self.mmr_bp[t] - self.cum[t] * BP
+
+    def maintenance(self, notional_units):
+        """Maintenance margin in units, rounded up (what the player is shown)."""
+        return ceil_div(self.maintenance_bp(notional_units), BP)
+
+    def liquidatable(self, equity, notional_units):
+        """The liquidation rule: equity <= maintenance margin, exactly (vectorised)."""
+        return np.asarray(equity) * BP <= self.maintenance_bp(notional_units)
 
     def max_leverage(self, notional_units) -> int:
         return int(self.max_lev[self.tier_of(notional_units)])
@@ -104,7 +120,7 @@ class TierTable:
         if len(ok) == 0:
             return 0
         last = int(ok[-1])
-        return int(self.floors[last + 1]) if last + 1 < len(self.floors) else 2**62
+        return int(self.floors[last + 1]) if last + 1 < len(self.floors) else MAX_NOTIONAL_UNITS
 
     def liquidation_ticks(self, qty, margin, mark):
         """Exact trigger prices in ticks for isolated positions (vectorised).
@@ -113,19 +129,20 @@ class TierTable:
         ``margin`` is the position's equity at ``mark`` (variation margin is settled every
         tick, so mark plays the role of the entry price in the formula).  The tier is the
         one of the notional at the liquidation price itself (Binance: recompute with the
-        bracket the price falls in), found by iterating from the tier at the mark.
+        bracket the price falls in); a last step moves each price by a tick where needed so
+        that it is exactly the last price at which :meth:`liquidatable` holds.
         """
         q = np.asarray(qty, dtype=INT)
         m = np.asarray(margin, dtype=INT)
         a = np.abs(q)
         t = self.tier_of(a * mark)
-        for _ in range(3):
+        for _ in range(4):
             lp = self._lp(q, a, m, mark, t)
-            t2 = self.tier_of(a * np.clip(lp, 0, 2**40))
+            t2 = self.tier_of(a * np.clip(lp, 0, MAX_PRICE_TICKS))
             if np.array_equal(t2, t):
                 break
             t = t2
-        return lp
+        return self._exact(q, a, m, mark, lp)
 
     def _lp(self, q, a, m, mark, t):
         mmr, cum = self.mmr_bp[t], self.cum[t]
@@ -135,8 +152,28 @@ class TierTable:
         short_lp = ceil_div((a * mark + m + cum) * BP, safe_a * (BP + mmr))
         return np.where(q > 0, long_lp, short_lp)
 
+    def _exact(self, q, a, m, mark, lp):
+        """Nudge each trigger so that it is the boundary of the exact rule (tier edges round)."""
+        s = np.sign(q)
+
+        def due(p):
+            p = np.clip(p, 0, MAX_PRICE_TICKS)
+            return self.liquidatable(m + q * (p - mark), a * p)
+
+        for _ in range(3):  # long: due(lp) and not due(lp + 1); short: due(lp) and not due(lp - 1)
+            at, beyond = due(lp), due(lp + s)
+            if at.all() and not beyond.any():
+                break
+            lp = np.where(~at, lp - s, np.where(beyond, lp + s, lp))
+        return lp
+
     def bankruptcy_ticks(self, qty, margin, mark):
-        """Float bankruptcy price in ticks: where the position's equity would be zero."""
-        q = np.asarray(qty, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return mark - np.sign(q) * np.asarray(margin, dtype=np.float64) / np.abs(q)
+        """Integer bankruptcy price in ticks: where the position's equity would be used up.
+
+        ``mark - s*floor(M/|q|)``: rounded so that closing at it never takes more than the
+        margin (what is left, less than one unit per lot, stays with the backstop).  Like
+        the trigger it does not move when variation margin is settled.
+        """
+        q = np.asarray(qty, dtype=INT)
+        a = np.maximum(np.abs(q), 1)
+        return mark - np.sign(q) * (np.asarray(margin, dtype=INT) // a)

@@ -8,6 +8,7 @@ the closed part and allocates initial margin to the opened part, all vectorised.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ from .ledger import CASH, FEES, POOL, Cause, Ledger
 from .market import Market
 from .money import INT, ceil_div, fee_units
 from .positions import PositionBook
-from .risk import TierTable
+from .risk import BP, TierTable
 from .rulebooks import Rulebook
 
 
@@ -41,6 +42,29 @@ class Venue:
         self.settled = [market.mark(c) for c in range(len(books))]
         self._vm_buffer = np.empty(len(ledger.cash), dtype=INT)
         self.tick = 0
+        self.reason = "closed"  # why players' positions change size right now (their lives' outcome)
+        watch = np.zeros(len(ledger.cash), dtype=bool)
+        watch[humans] = True
+        for c, book in enumerate(books):
+            book.watch(watch, lambda idx, old, new, c=c: self._lives(c, idx, old, new))
+
+    @contextmanager
+    def because(self, reason: str):
+        """Players' positions closed inside this block end with ``reason`` as their outcome."""
+        before, self.reason = self.reason, reason
+        try:
+            yield
+        finally:
+            self.reason = before
+
+    def _lives(self, c: int, idx, old, new) -> None:
+        """Open and close the players' position lives as their sizes change."""
+        for i, o, n in zip(idx.tolist(), old.tolist(), new.tolist()):
+            flipped = o and n and (o > 0) != (n > 0)
+            if o and (not n or flipped):
+                self.ledger.close_life(self.tick, i, c, self.reason)
+            if n and (not o or flipped):
+                self.ledger.open_life(self.tick, i, c, 1 if n > 0 else -1)
 
     # ------------------------------------------------------------------ views
     def cross_positions(self, c: int) -> np.ndarray:
@@ -68,9 +92,37 @@ class Venue:
                 total += int(self.tiers.maintenance(abs(int(book.qty[i])) * self.market.mark(c)))
         return total
 
+    def cross_due(self, i: int) -> bool:
+        """A cross trader is liquidated when the wallet is at or below the maintenance of all cross positions."""
+        mm_bp = sum(int(self.tiers.maintenance_bp(abs(int(b.qty[i])) * self.market.mark(c)))
+                    for c, b in enumerate(self.books) if b.cross[i] and b.qty[i])
+        return int(self.ledger.cash[i]) * BP <= mm_bp
+
+    def backing(self, c: int, i: int) -> int:
+        """Money standing behind trader i's position in contract c, at the mark.
+
+        Isolated: its margin.  Cross: the wallet less the maintenance of the trader's other
+        cross positions (Binance's cross formula: WB - TMM of the others).
+        """
+        if self.books[c].cross[i]:
+            return int(self.ledger.cash[i]) - self.cross_maintenance(i, skip=c)
+        return int(self.ledger.margin[c, i])
+
+    def liquidation_ticks(self, c: int, i: int) -> int:
+        """Mark price (ticks) at which trader i's position in c is liquidated; isolated or cross."""
+        q = int(self.books[c].qty[i])
+        return int(self.tiers.liquidation_ticks(np.array([q]), np.array([self.backing(c, i)]),
+                                                self.settled[c])[0])
+
+    def bankruptcy_ticks(self, c: int, i: int) -> int:
+        """The one bankruptcy price of trader i's position in c (ticks): panel, event and ADL use it."""
+        q = int(self.books[c].qty[i])
+        return int(self.tiers.bankruptcy_ticks(np.array([q]), np.array([self.backing(c, i)]), self.settled[c])[0])
+
     def refresh_triggers(self, c: int, idx) -> None:
+        """Triggers from margin settled at ``settled[c]``: the price that margin is valued at."""
         book = self.books[c]
-        book.refresh(idx, self.ledger.margin[c], self.market.mark(c))
+        book.refresh(idx, self.ledger.margin[c], self.settled[c])
 
     # ------------------------------------------------------------------ settlement
     def settle(self, c: int) -> None:
@@ -83,10 +135,6 @@ class Venue:
             self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, deltas, self.cross_positions(c), c,
                                  by_group=book.group_qty * dp)
         self.settled[c] = m
-
-    def settle_all(self) -> None:
-        for c in range(len(self.books)):
-            self.settle(c)
 
     # ------------------------------------------------------------------ fills
     def execute_fills(self, c: int, idx, dq, price, *, fee_ppm: int, leverage=None, cross=None,
@@ -117,10 +165,12 @@ class Venue:
         unit = np.sign(dq)
         slip_close = unit * closing * (price - m)
         slip_open = unit * opening * (price - m)
-        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_close, np.full(len(idx), CASH), counterparty)
-        # 3. the fee goes to the exchange
+        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_close, np.full(len(idx), CASH), counterparty, contract=c)
+        # 3. the fee goes to the exchange: the closed part's share before the position closes,
+        #    the opened part's after, so each position's life carries its own fees
         fees = fee_units(adq * price, fee_ppm)
-        led.bulk(self.tick, Cause.TRADING_FEE, idx, -fees, np.full(len(idx), CASH), FEES)
+        fee_close = np.minimum(fee_units(closing * price, fee_ppm), fees)
+        led.bulk(self.tick, Cause.TRADING_FEE, idx, -fee_close, np.full(len(idx), CASH), FEES, contract=c)
         if counterparty == POOL and fee_ppm:  # the market maker earns a rebate on the liquidity it provided
             rebate = min(int(fee_units(adq * price, self.fees.pool_rebate_ppm).sum()), int(fees.sum()))
             led.transfer(self.tick, Cause.TRADING_FEE, FEES, POOL, rebate)
@@ -130,6 +180,7 @@ class Venue:
         if total and counterparty >= 0:
             vwap = int(round(float((dq * price).sum()) / total))
             book.apply_fill([counterparty], [-total], vwap)
+        led.bulk(self.tick, Cause.TRADING_FEE, idx, -(fees - fee_close), np.full(len(idx), CASH), FEES, contract=c)
         # 5. positions opened from flat (or flipped) take the requested mode and leverage
         fresh = (opening > 0) & (np.sign(q) != np.sign(dq))
         if leverage is not None:
@@ -143,7 +194,7 @@ class Venue:
         im = np.where(iso_new, ceil_div(opening * price, lev), 0)
         self.reallocate(c, idx, im)
         pockets = np.where(iso_new, c, CASH)
-        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_open, pockets, counterparty)
+        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_open, pockets, counterparty, contract=c)
         self.refresh_triggers(c, idx)
         return fees
 

@@ -27,10 +27,24 @@ def test_rank_prefers_profit_times_leverage():
     assert r[0] > r[1] and r[2] > r[0] and r[3] < 0 < r[1]
 
 
-def test_lights_are_quantiles():
+def test_lights_are_quantiles_of_equal_sizes():
     rank = np.array([5.0, 4.0, 3.0, 2.0, 1.0, -np.inf])
     side = np.array([True] * 5 + [False])
-    assert adl_lights(rank, side, np.arange(5)).tolist() == [5, 4, 3, 2, 1]
+    assert adl_lights(rank, np.full(6, 10), side, np.arange(5)).tolist() == [5, 4, 3, 2, 1]
+
+
+def test_lights_weigh_the_queue_by_size_bitmex():
+    # BitMEX: lights are percentiles of the ranked queue weighted by position size.  One huge top-ranked
+    # position fills the first 80 % of the queue: the next position, second by count, has 1 light.
+    rank = np.array([5.0, 4.0, 3.0, 2.0, 1.0])
+    size = np.array([80, 5, 5, 5, 5])
+    side = np.ones(5, bool)
+    assert adl_lights(rank, size, side, np.arange(5)).tolist() == [5, 1, 1, 1, 1]
+    # by count it would have been [5, 4, 3, 2, 1]: four small positions are not 80 % of the exposure
+    # the worked example of six longs: account 2 (rank 6) and 5 (rank 5, 10..30 % of size) lead
+    ranks = np.array([3, 6, 1, 4, 5, 2], dtype=float)
+    sizes = np.array([10, 10, 20, 30, 20, 10])
+    assert adl_lights(ranks, sizes, np.ones(6, bool), np.arange(6)).tolist() == [2, 5, 1, 4, 5, 2]
 
 
 def test_engine_deleverages_highest_rank_first_at_bankruptcy_price():
@@ -50,5 +64,5 @@ def test_engine_deleverages_highest_rank_first_at_bankruptcy_price():
     liq = next(e for e in events if e.kind == "Liquidation")
     assert abs(adl[0].price - liq.bankruptcy_price) < 1.0
     assert g.venue.books[0].qty[3] == -100 and g.venue.books[0].qty[4] == -500  # "low" and "mid" untouched
-    assert "could not pay" in liq.explanation
+    assert "auto-deleveraged" in liq.explanation and liq.adl_qty > 0
     assert_conserved(g)

@@ -5,6 +5,7 @@ import pytest
 
 from liqgame.engine.money import to_lots, to_ticks, to_units
 from liqgame.engine.risk import TierTable, bankruptcy_price, isolated_liquidation_price, margin_ratio
+from liqgame.engine.rulebooks import BINANCE_BTCUSDT, HYPERLIQUID_BTC
 
 
 def test_binance_formula_example():
@@ -35,14 +36,14 @@ def test_margin_ratio():
 
 
 def test_tier_cum_keeps_maintenance_continuous():
-    t = TierTable()
+    t = TierTable(BINANCE_BTCUSDT)
     for floor in t.floors[1:]:
         below, at = t.maintenance(int(floor) - 1), t.maintenance(int(floor))
         assert abs(int(at) - int(below)) <= 1  # continuous across the boundary (1 unit of rounding)
 
 
 def test_tier_max_leverage_and_notional_caps():
-    t = TierTable()
+    t = TierTable(BINANCE_BTCUSDT)
     assert t.max_leverage(to_units(49_999)) == 125
     assert t.max_leverage(to_units(50_000)) == 100
     assert t.max_notional(125) == to_units(50_000)
@@ -51,7 +52,7 @@ def test_tier_max_leverage_and_notional_caps():
 
 
 def test_engine_trigger_matches_formula_and_is_exact():
-    t = TierTable()
+    t = TierTable(BINANCE_BTCUSDT)
     q, mark = to_lots(2), to_ticks(30_000)
     margin = to_units(3_000)
     lp = int(t.liquidation_ticks(np.array([q]), np.array([margin]), mark)[0])
@@ -66,10 +67,47 @@ def test_engine_trigger_matches_formula_and_is_exact():
 
 
 def test_short_trigger_exact():
-    t = TierTable()
+    t = TierTable(BINANCE_BTCUSDT)
     q, mark, margin = -to_lots(0.5), to_ticks(60_000), to_units(600)
     lp = int(t.liquidation_ticks(np.array([q]), np.array([margin]), mark)[0])
     for price, due in ((lp, True), (lp - 1, False)):
         equity = margin + q * (price - mark)
         tier = t.tier_of(-q * price)
         assert (equity * 10_000 <= -q * price * t.mmr_bp[tier] - t.cum[tier] * 10_000) == due
+
+
+def test_trigger_is_exact_across_every_bracket_edge():
+    # random sizes and margins around each bracket floor: the trigger is the last price at which
+    # equity <= maintenance, to the tick, also where the bracket changes between mark and trigger
+    t = TierTable(BINANCE_BTCUSDT)
+    rng = np.random.default_rng(5)
+    mark = to_ticks(60_000)
+    for floor in t.floors[1:6]:
+        lots = np.maximum(int(floor) // mark + rng.integers(-40, 40, 200), 1)
+        side = rng.choice([-1, 1], 200)
+        margin = (lots * mark * rng.uniform(0.006, 0.05, 200)).astype(np.int64)
+        lp = t.liquidation_ticks(side * lots, margin, mark)
+        for p, q, m, s in zip(lp, side * lots, margin, side):
+            due = t.liquidatable(m + q * (p - mark), abs(q) * p)
+            beyond = t.liquidatable(m + q * (p + s - mark), abs(q) * (p + s))
+            assert due and not beyond
+
+
+def test_hyperliquid_maintenance_is_half_the_initial_margin_at_max_leverage():
+    t = TierTable(HYPERLIQUID_BTC)
+    n = to_units(100_000)
+    assert t.max_leverage(n) == 40
+    assert int(t.maintenance(n)) * 2 == n // 40  # 1.25 % = half of 2.5 %
+    assert t.max_leverage(to_units(200_000_000)) == 20
+
+
+def test_bankruptcy_ticks_never_take_more_than_the_margin():
+    t = TierTable(BINANCE_BTCUSDT)
+    q = np.array([1234, -1234, 1000, -1000])
+    m = np.array([5_555_555, 5_555_555, -300_001, -300_001])
+    mark = 600_000
+    bp = t.bankruptcy_ticks(q, m, mark)
+    left = m + q * (bp - mark)  # equity if closed at the bankruptcy price
+    assert (left >= 0).all() and (left < np.abs(q)).all()
+    # a long's bankruptcy price lies below the mark when it has margin, above when it is under water
+    assert bp[0] < mark < bp[2] and bp[1] > mark > bp[3]

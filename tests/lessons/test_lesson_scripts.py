@@ -92,7 +92,9 @@ def test_05_adl_closed_the_short_at_the_bankruptcy_price():
     adl = [e for e in run.of_kind(ev.ADLEvent) if e.player == run.trader]
     assert adl and adl[0].side == "short"
     assert run.game.venue.books[0].qty[run.trader] == 0 or adl[0].qty < 0.5
-    assert r.numbers["adl_lights_max"] >= 4
+    assert r.numbers["adl_lights_max"] >= 3  # size-weighted queue (BitMEX): whales ahead hold most of the size
+    liqs = [e for e in run.of_kind(ev.ADLEvent) if e.player == run.trader]
+    assert all(e.bankrupt_trader is not None for e in liqs)
 
 
 def test_06_stop_loss_kept_the_second_crash_small():
