@@ -103,8 +103,20 @@ def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -
     by_category = tuple(sorted(((k, v) for k, v in cats.items() if v), key=lambda kv: -kv[1]))
     net = deposits - balance
     assert sum(f.amount for f in flows) == net, "explain: flows must sum to the net loss"
+    took_back = {_dest_name(g, ledger.group_names[g]): a for (c, g), a in ledger.human_flows[trader].items()
+                 if c == Cause.ADL and a > 0}
     return Explanation(player_name, deposits, balance, net, flows, by_category,
-                       narrative(player_name, net, by_category, rulebook))
+                       narrative(player_name, net, by_category, rulebook) + adl_sentence(took_back))
+
+
+def adl_sentence(took_back: dict[str, int]) -> str:
+    """When auto-deleveraging closed a winner below the mark: how much, and to whom."""
+    if not took_back:
+        return ""
+    to = ", ".join(f"{fmt_usd(v)} to liquidated {k}" for k, v in sorted(took_back.items(), key=lambda kv: -kv[1]))
+    return (f" Auto-deleveraging took back {fmt_usd(sum(took_back.values()))} of the profit: the position was "
+            f"closed at the bankruptcy price of liquidated traders instead of the mark, and the difference "
+            f"covered their deficit ({to}).")
 
 
 def narrative(name: str, net: int, by_category, rulebook: str) -> str:

@@ -33,6 +33,7 @@ from .scenarios import Scenario
 from .score import score
 from .venue import FeeSchedule, Venue
 
+MAX_BALANCE_USD = 1_000_000_000  # keeps every account and sum of accounts far inside int64
 MOMENTUM_WINDOW_S = 900
 CROWD_EVERY_S = 10  # crowd decisions are batched: same rates, a tenth of the per-second overhead
 RESTRICT_AFTER = 3  # liquidations in a session before the venue caps leverage
@@ -128,8 +129,8 @@ class Game:
         self.crowd.max_leverage = tiers.top_leverage  # the crowd trades within the venue's own limits
         self.players: list[PlayerState] = []
         start = to_units(config.starting_balance)
-        if start <= 0:
-            raise ValueError("starting balance must be positive")
+        if not 0 < start <= MAX_BALANCE_USD * UNITS_PER_USD:
+            raise ValueError(f"starting balance must be positive and at most {MAX_BALANCE_USD:,} USD")
         ledger.deposit(0, POOL, int(scenario.pool_usd * UNITS_PER_USD))
         ledger.deposit(0, FUND, int(scenario.insurance_fund_usd * UNITS_PER_USD))
         for h, name in zip(humans, config.players):

@@ -32,7 +32,7 @@ import numpy as np
 SECONDS_PER_YEAR = 365 * 86_400  # BTC trades around the clock
 _BLOCK = 4096  # random numbers drawn per refill
 _MIN_LOG_PRICE = math.log(1e-4)  # hard price bounds: the engine's integer money units must never see 0 or inf
-_MAX_LOG_PRICE = math.log(1e10)
+_MAX_LOG_PRICE = math.log(1e7)  # 10M USD: risk.MAX_PRICE_TICKS, which keeps integer money inside int64
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .ledger import CASH, Cause
 from .market import CONTRACT_NAMES
 from .money import INT, MoneyError, ceil_div, fee_units, fmt_usd, lots_to_btc, ticks_to_usd, to_lots, to_ticks, \
     to_units
-from .risk import MAX_NOTIONAL_UNITS
+from .risk import MAX_NOTIONAL_UNITS, MAX_POSITION_LOTS
 from .venue import Venue
 
 MAX_OPEN_ORDERS = 50
@@ -212,6 +212,8 @@ class OrderDesk:
         p = self.plan(o, price)
         i = o.trader
         if p["opening"]:
+            if abs(p["new"]) > MAX_POSITION_LOTS:
+                raise Rejected(f"a position may be at most {lots_to_btc(MAX_POSITION_LOTS):,.0f} BTC")
             self.check_leverage(i, p["lev"], abs(p["new"]) * price)
             need = p["im"] + max(p["cash_cost"], 0)
             free = self.available(i) + (p["rel"] if not reserve_only else 0)

@@ -33,9 +33,10 @@ import numpy as np
 from .money import INT, UNITS_PER_USD, ceil_div
 
 BP = 10_000  # mmr is stored in basis points
-# Bounds that keep every product below 2**63 (see tests/engine/test_bounds.py)
-MAX_PRICE_TICKS = 10**8  # 10M USD a BTC
-MAX_NOTIONAL_UNITS = 10**9 * UNITS_PER_USD  # 1B USD: no position may be larger
+# Bounds that keep every product below 2**63 (tests/engine/test_bounds.py proves them)
+MAX_PRICE_TICKS = 10**8  # 10M USD a BTC: the index never leaves (0, MAX_PRICE_TICKS]
+MAX_NOTIONAL_UNITS = 10**9 * UNITS_PER_USD  # 1B USD: no player position may be larger when it trades
+MAX_POSITION_LOTS = 10**7  # 10,000 BTC: no player position may be larger
 
 
 def isolated_liquidation_price(side: int, qty: float, entry_price: float, wallet_balance: float,
@@ -63,6 +64,14 @@ class Tier:
     floor_usd: int  # notional from which the tier applies
     mmr_bp: int
     max_leverage: int
+
+
+def _wide(x, factor: int):
+    """``x`` as exact Python integers when ``x * factor`` could leave int64 (never at the engine's bounds)."""
+    x = np.asarray(x)
+    if x.dtype == object or not x.size or int(np.abs(x).max()) < (2**62) // max(int(factor), 1):
+        return x
+    return x.astype(object)
 
 
 class TierTable:
@@ -101,7 +110,7 @@ class TierTable:
     def maintenance_bp(self, notional_units):
         """Maintenance margin times BP, exactly: ``N*mmr_bp - cum*BP``."""
         t = self.tier_of(notional_units)
-        return notional_units * self.mmr_bp[t] - self.cum[t] * BP
+        return _wide(notional_units, BP) * self.mmr_bp[t] - self.cum[t] * BP
 
     def maintenance(self, notional_units):
         """Maintenance margin in units, rounded up (what the player is shown)."""
@@ -109,7 +118,7 @@ class TierTable:
 
     def liquidatable(self, equity, notional_units):
         """The liquidation rule: equity <= maintenance margin, exactly (vectorised)."""
-        return np.asarray(equity) * BP <= self.maintenance_bp(notional_units)
+        return _wide(np.asarray(equity), BP) * BP <= self.maintenance_bp(notional_units)
 
     def max_leverage(self, notional_units) -> int:
         return int(self.max_lev[self.tier_of(notional_units)])
@@ -146,19 +155,21 @@ class TierTable:
 
     def _lp(self, q, a, m, mark, t):
         mmr, cum = self.mmr_bp[t], self.cum[t]
+        if len(a) and (int(a.max()) * int(mark) + int(np.abs(m).max())) >= 2**62 // BP:
+            a, m, mmr, cum = (_wide(np.asarray(x), 2**62) for x in (a, m, mmr, cum))
         safe_a = np.where(a == 0, 1, a)
         # long: p <= (a*mark - M - cum) * BP / (a*(BP - mmr));  short: p >= (a*mark + M + cum)*BP/(a*(BP + mmr))
         long_lp = ((a * mark - m - cum) * BP) // (safe_a * (BP - mmr))
         short_lp = ceil_div((a * mark + m + cum) * BP, safe_a * (BP + mmr))
-        return np.where(q > 0, long_lp, short_lp)
+        return np.where(q > 0, long_lp, short_lp).astype(INT)
 
     def _exact(self, q, a, m, mark, lp):
         """Nudge each trigger so that it is the boundary of the exact rule (tier edges round)."""
         s = np.sign(q)
 
         def due(p):
-            p = np.clip(p, 0, MAX_PRICE_TICKS)
-            return self.liquidatable(m + q * (p - mark), a * p)
+            p = np.maximum(p, 0)
+            return self.liquidatable(m + q * (p - mark), _wide(a, p.max(initial=0)) * p)
 
         for _ in range(3):  # long: due(lp) and not due(lp + 1); short: due(lp) and not due(lp - 1)
             at, beyond = due(lp), due(lp + s)
