@@ -30,6 +30,7 @@ from .positions import PositionBook
 from .risk import TierTable
 from .rulebooks import DEFAULT_RULEBOOK, get_rulebook
 from .scenarios import Scenario
+from .script import ActionScript, Session
 from .score import score
 from .venue import FeeSchedule, Venue
 
@@ -484,17 +485,8 @@ class Game:
 
     @classmethod
     def replay(cls, config: GameConfig, scenario: Scenario, log: list[dict], ticks: int | None = None) -> "Game":
-        """Re-run a game from its action log (each entry a dict with a ``tick``)."""
+        """Re-run a game from its action log (each entry a dict with a ``tick``), up to ``ticks``."""
+        script = ActionScript.from_log(log)
         game = cls(config, scenario)
-        by_tick: dict[int, list[act.Action]] = {}
-        for entry in log:
-            t, a = act.parse_action(entry)
-            by_tick.setdefault(t or 0, []).append(a)
-        end = max(by_tick, default=0) if ticks is None else ticks
-        while True:
-            for a in by_tick.get(game.tick, ()):
-                game.apply(a)
-            if game.tick >= end:
-                break
-            game.step()
+        Session(game, script).run_to(script.last_tick if ticks is None else ticks)
         return game

@@ -17,6 +17,7 @@ from ..engine import actions as act
 from ..engine import events as ev
 from ..engine.game import ActionResult, Game
 from ..engine.market import PERP
+from ..engine.script import ActionScript, Session
 
 HEATMAP_BUCKETS = 48
 HEATMAP_SPAN = 0.15
@@ -213,18 +214,9 @@ def replay(lesson, log: list[dict], answers: dict | None = None, until: int | No
     """
     run = LessonRun.start(lesson)
     end = lesson.duration_s if until is None else min(until, lesson.duration_s)
-    by_tick: dict[int, list] = {}
-    for d in log:
-        by_tick.setdefault(int(d.get("tick") or 0), []).append(d)
-    while True:
-        for d in by_tick.get(run.tick, ()):
-            if d.get("action") == "answer":
-                run.answer(d.get("question"), d.get("value"))
-            else:
-                run.apply_dict(d)
-        if run.tick >= end:
-            break
-        run.step()
+    script = ActionScript.from_log(log, keep=("answer",))
+    # the lesson run stands in for the game: its apply and step record what the checks read
+    Session(run, script, on_entry=lambda d: run.answer(d.get("question"), d.get("value"))).run_to(end)
     for key, value in (answers or {}).items():
         run.answer(key, value)
     return run

@@ -32,6 +32,7 @@ from ..engine import events as ev
 from ..engine.game import ActionResult, Game
 from ..engine.money import units_to_usd
 from ..engine.orders import Preview
+from ..engine.script import ActionScript, Session
 from ..engine.snapshot import PlayerView, Snapshot
 from .chartdata import ChartData, Marker, build_price_chart
 
@@ -120,10 +121,7 @@ class GameRunner:
     def __init__(self, game: Game, *, on_frame: Callable[[], None] | None = None,
                  on_halt: Callable[[Halt], None] | None = None, script=()):
         self.game = game
-        self.script: dict[int, list[A.Action]] = {}  # a replay's actions by tick
-        for entry in script:
-            tick, action = A.parse_action(entry)
-            self.script.setdefault(tick or 0, []).append(action)
+        self.session = Session(game, ActionScript.from_log(script), on_events=self._absorb)  # a replay's actions
         self.lock = threading.Lock()
         self.on_frame = on_frame
         self.on_halt = on_halt
@@ -147,13 +145,8 @@ class GameRunner:
         self._ui_waiting = threading.Event()
         self._closed = False
         with self.lock:
-            self._play_script()
+            self.session.play_due()
             self._publish_locked(notify=False)
-
-    def _play_script(self) -> None:
-        """Apply a replay's actions logged at the current tick (called under the lock)."""
-        for action in self.script.pop(self.game.tick, ()):
-            self._absorb(self.game.apply(action).events)
 
     # ------------------------------------------------------------------ locking
     @contextmanager
@@ -248,11 +241,10 @@ class GameRunner:
             if self.game.tick >= self.duration:
                 self._halt(Halt("end"))
                 return
-            events = self.game.step()
+            self.session.step()
             self.ticks_stepped += 1
-            self._play_script()
+            self.session.play_due()  # a replay's actions at the new tick show in this frame
             self.fund_history.append(units_to_usd(self.game.venue.ledger.insurance_fund))
-            self._absorb(events)
             if self.game.tick >= self.duration and not self.halted:
                 self._halt(Halt("end"))
 
@@ -333,9 +325,8 @@ class GameRunner:
     # ------------------------------------------------------------------ player actions
     def apply(self, action: A.Action) -> ActionResult:
         """Apply a player action at the current tick, then publish a fresh frame."""
-        with self.ui_lock() as game:
-            result = game.apply(action)
-            self._absorb(result.events)
+        with self.ui_lock():
+            result = self.session.apply(action)
             self._publish_locked()
         return result
 
