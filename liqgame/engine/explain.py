@@ -86,13 +86,11 @@ def _dest_name(group: int, name: str) -> str:
     return f"{name} traders"
 
 
-def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -> Explanation:
-    deposits = ledger.human_deposits[trader]
-    balance = ledger.balance(trader)
-    net: dict[tuple[Cause, int], int] = dict(ledger.human_flows[trader])
+def _flows(net: dict, group_names: list[str]) -> tuple[tuple[Flow, ...], tuple[tuple[str, int], ...]]:
+    """Per-(cause, group) amounts -> named flows (largest first) and totals by category."""
     rows: dict[tuple[str, str, str], int] = {}
     for (cause, group), amount in net.items():
-        dest, cat = _category(cause, group, ledger.group_names[group], amount)
+        dest, cat = _category(cause, group, group_names[group], amount)
         key = (dest, cat, CAUSE_LABEL[cause])
         rows[key] = rows.get(key, 0) + amount
     flows = tuple(sorted((Flow(d, c, k, a) for (d, c, k), a in rows.items() if a),
@@ -100,13 +98,77 @@ def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -
     cats: dict[str, int] = {}
     for f in flows:
         cats[f.category] = cats.get(f.category, 0) + f.amount
-    by_category = tuple(sorted(((k, v) for k, v in cats.items() if v), key=lambda kv: -kv[1]))
+    return flows, tuple(sorted(((k, v) for k, v in cats.items() if v), key=lambda kv: -kv[1]))
+
+
+def explain(ledger: Ledger, trader: int, player_name: str, rulebook: str = "") -> Explanation:
+    deposits = ledger.human_deposits[trader]
+    balance = ledger.balance(trader)
+    flows, by_category = _flows(ledger.human_flows[trader], ledger.group_names)
     net = deposits - balance
     assert sum(f.amount for f in flows) == net, "explain: flows must sum to the net loss"
     took_back = {_dest_name(g, ledger.group_names[g]): a for (c, g), a in ledger.human_flows[trader].items()
                  if c == Cause.ADL and a > 0}
     return Explanation(player_name, deposits, balance, net, flows, by_category,
                        narrative(player_name, net, by_category, rulebook) + adl_sentence(took_back))
+
+
+@dataclass(frozen=True)
+class PositionReport:
+    """One position from the fill that opened it to the one that closed it, and its money.
+
+    ``loss`` is what the position cost (negative: what it made), fees and funding included;
+    its ``flows`` sum to it exactly.  ``paid`` and ``received`` are the same flows as
+    positive amounts, for a statement that never shows a negative total or share.
+    """
+
+    id: int
+    contract: str
+    side: str
+    opened: int
+    closed: int | None
+    outcome: str
+    loss: int
+    flows: tuple[Flow, ...]
+    by_category: tuple[tuple[str, int], ...]
+    narrative: str
+
+    @property
+    def paid(self) -> tuple[Flow, ...]:
+        return tuple(f for f in self.flows if f.amount > 0)
+
+    @property
+    def received(self) -> tuple[Flow, ...]:
+        return tuple(Flow(f.destination, f.category, f.cause, -f.amount) for f in self.flows if f.amount < 0)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "contract": self.contract, "side": self.side, "opened": self.opened,
+                "closed": self.closed, "outcome": self.outcome, "loss_units": self.loss,
+                "loss_usd": units_to_usd(self.loss),
+                "where_it_went": [{"destination": f.destination, "category": f.category, "cause": f.cause,
+                                   "usd": units_to_usd(f.amount), "units": f.amount} for f in self.flows],
+                "narrative": self.narrative}
+
+
+def explain_position(ledger: Ledger, life, contract_name: str) -> PositionReport:
+    flows, by_category = _flows(life.flows, ledger.group_names)
+    side = "long" if life.side > 0 else "short"
+    return PositionReport(life.id, contract_name, side, life.opened, life.closed, life.outcome, life.loss, flows,
+                          by_category, position_narrative(side, life.outcome, life.loss, by_category))
+
+
+def position_narrative(side: str, outcome: str, loss: int, by_category) -> str:
+    """A position's story: a loss says where it went, a profit where it came from; no negative numbers."""
+    ending = "still open" if outcome == "open" else outcome
+    if loss == 0:
+        return f"This {side} ({ending}) ended even."
+    to = [f"{fmt_usd(v)} to {k}" for k, v in by_category if v > 0]
+    came = [f"{fmt_usd(-v)} from {k}" for k, v in by_category if v < 0]
+    if loss > 0:
+        text = f"This {side} ({ending}) lost {fmt_usd(loss)}. Where it went: " + "; ".join(to) + "."
+        return text + (" Partly offset by " + "; ".join(came) + "." if came else "")
+    text = f"This {side} ({ending}) made {fmt_usd(-loss)}. Where your profit came from: " + "; ".join(came) + "."
+    return text + (" Less " + "; ".join(to) + "." if to else "")
 
 
 def adl_sentence(took_back: dict[str, int]) -> str:

@@ -442,6 +442,14 @@ class Game:
         ps = self.players[player]
         return explain(self.venue.ledger, ps.trader, ps.name, self.rulebook.name)
 
+    def positions(self, player: int = 0):
+        """Every position this player held, open to close, each with its own where-it-went."""
+        from .explain import explain_position
+
+        led, trader = self.venue.ledger, self.players[player].trader
+        return [explain_position(led, life, CONTRACT_NAMES[life.contract]) for life in led.lives
+                if life.trader == trader]
+
     def adl_lights(self, player: int = 0, c: int = PERP) -> int:
         """1-5: where this player's position stands in the ADL queue of its side (5 = first)."""
         from .adl import adl_lights, adl_rank

@@ -83,13 +83,16 @@ class Session:
     """A game driven by a script and by live actions, with observers for what happens.
 
     ``on_events(events)`` sees every event (applied actions' and steps'); ``on_entry(d)``
-    receives the script's non-engine entries (a lesson's answers).
+    receives the script's non-engine entries (a lesson's answers); ``follow(events)`` may
+    answer what just happened with more actions, applied at once and logged like the
+    player's own (a what-if's stop-loss after each entry).
     """
 
     game: object  # Game
     script: ActionScript = field(default_factory=ActionScript)
     on_events: Callable[[list], None] | None = None
     on_entry: Callable[[dict], None] | None = None
+    follow: Callable[[list], list] | None = None
     refusals: list[Refusal] = field(default_factory=list)
     _played: int = -1  # the last tick whose scripted actions were applied
 
@@ -130,3 +133,9 @@ class Session:
     def _emit(self, events) -> None:
         if events and self.on_events is not None:
             self.on_events(list(events))
+        if events and self.follow is not None:
+            for action in self.follow(list(events)):
+                result = self.game.apply(action)
+                if not result.ok:
+                    self.refusals.append(Refusal(self.game.tick, action.to_dict(), result.reason))
+                self._emit(result.events)

@@ -1,0 +1,63 @@
+"""What-if runs: the same market and log with one change, for the whole session, pure and replayable."""
+
+import pytest
+
+from liqgame.engine import GameConfig
+from liqgame.engine.game import Game
+from liqgame.engine.whatif import Change, what_if
+from liqgame.session import scenario_for
+
+CFG = GameConfig(seed=7, scenario="long-squeeze", bots=300)
+LOG = [{"tick": 0, "action": "open", "side": "long", "qty": 0.5, "leverage": 50}]
+TICKS = 6000
+
+
+@pytest.fixture(scope="module")
+def lower_leverage():
+    return what_if(CFG, scenario_for(CFG.scenario), LOG, TICKS, Change(leverage=5))
+
+
+def test_a_liquidated_session_replayed_at_lower_leverage_runs_to_the_end(lower_leverage):
+    w = lower_leverage
+    assert w.actual.liquidations == 1 and w.alternative.liquidations == 0
+    assert w.alternative.ticks == w.actual.ticks == TICKS  # not stopped at the liquidation tick
+    liq_tick = next(p.closed for p in w.actual.positions if p.outcome == "liquidated")
+    assert liq_tick < TICKS and w.alternative.positions[0].outcome == "open"
+    assert "5x" in w.sentence and "would not have been liquidated" in w.sentence
+
+
+def test_what_if_is_a_pure_function_verified_by_replay(lower_leverage):
+    again = what_if(CFG, scenario_for(CFG.scenario), LOG, TICKS, Change(leverage=5))
+    assert again.alternative.state_hash == lower_leverage.alternative.state_hash
+    replayed = Game.replay(CFG, scenario_for(CFG.scenario), list(lower_leverage.alternative.log), TICKS)
+    assert replayed.state_hash() == lower_leverage.alternative.state_hash
+    actual = Game.replay(CFG, scenario_for(CFG.scenario), LOG, TICKS)
+    assert actual.state_hash() == lower_leverage.actual.state_hash
+
+
+def test_a_stop_loss_what_if_closes_before_the_liquidation_and_replays():
+    log = [{"tick": 0, "action": "open", "side": "long", "qty": 0.5, "leverage": 20}]
+    w = what_if(CFG, scenario_for(CFG.scenario), log, TICKS, Change(stop_pct=2))
+    assert w.actual.liquidations == 1 and w.alternative.liquidations == 0
+    assert [p.outcome for p in w.alternative.positions] == ["stop-loss"]
+    assert w.alternative.equity > w.actual.equity
+    assert any(d.get("type") == "stop_loss" for d in w.alternative.log)  # the change's own action, logged
+    replayed = Game.replay(CFG, scenario_for(CFG.scenario), list(w.alternative.log), TICKS)
+    assert replayed.state_hash() == w.alternative.state_hash
+
+
+def test_another_rulebook_and_its_flows():
+    w = what_if(CFG, scenario_for(CFG.scenario), LOG, TICKS, Change(rulebook="pool-backstop"))
+    dest_a = {f.category for f in w.actual.explanation.flows}
+    dest_b = {f.category for f in w.alternative.explanation.flows}
+    assert "insurance fund" in dest_a and "insurance fund" not in dest_b
+    assert "pool-backstop" in w.sentence
+    for r in (w.actual, w.alternative):  # each position's parts sum to its loss, the session's to the total
+        assert sum(p.loss for p in r.positions) == r.explanation.net_loss
+
+
+@pytest.mark.parametrize("kw", [{}, {"leverage": 0}, {"stop_pct": 0}, {"stop_pct": 120}, {"rulebook": "nope"},
+                                {"add_margin": -5}])
+def test_bad_changes_are_refused(kw):
+    with pytest.raises(ValueError):
+        Change(**kw)
