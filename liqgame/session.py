@@ -46,6 +46,7 @@ def session_record(game: Game, *, name: str, date: str, kind: str = "free", dail
         "score": game.score(player),
         "liquidations": ps.liquidations,
         "max_drawdown": round(ps.max_drawdown, 6),
+        "exposure": round(game.exposure(player), 6),
         "state_hash": game.state_hash(),
         "kind": kind,
         "daily_date": daily_date,

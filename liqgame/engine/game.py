@@ -88,6 +88,7 @@ class PlayerState:
     last_liquidation: tuple[int, int] | None = None  # (tick, notional)
     restricted_until: int = -1
     curve: list = field(default_factory=list)  # equity once per second
+    exposure_units: int = 0  # the sum over seconds of the notional held, at mark (units)
 
 
 class Game:
@@ -388,7 +389,9 @@ class Game:
         return out
 
     def _track(self) -> None:
+        v = self.venue
         for ps in self.players:
+            ps.exposure_units += sum(abs(int(b.qty[ps.trader])) * v.market.mark(c) for c, b in enumerate(v.books))
             e = self.venue.ledger.balance(ps.trader)
             ps.curve.append(e)
             ps.peak = max(ps.peak, e)
@@ -468,9 +471,14 @@ class Game:
     def equity(self, player: int = 0) -> int:
         return self.venue.ledger.balance(self.players[player].trader)
 
+    def exposure(self, player: int = 0) -> float:
+        """Time-weighted notional over the session, in multiples of the starting balance (see :mod:`score`)."""
+        ps = self.players[player]
+        return ps.exposure_units / (ps.start * self.tick) if self.tick else 0.0
+
     def score(self, player: int = 0) -> int:
         ps = self.players[player]
-        return score(ps.start, self.equity(player), ps.max_drawdown, ps.liquidations)
+        return score(ps.start, self.equity(player), ps.max_drawdown, ps.liquidations, self.exposure(player))
 
     def total_money(self) -> int:
         return self.venue.ledger.total()

@@ -109,7 +109,7 @@ RULEBOOKS: dict[str, Rulebook] = {
     r.name: r
     for r in (
         Rulebook(
-            "insurance-first", "Insurance fund first, then ADL", "Binance USDⓈ-M BTCUSDT",
+            "insurance-first", "Insurance fund first, then ADL (Binance)", "Binance USDⓈ-M BTCUSDT",
             BINANCE_BTCUSDT, 3_000, FeeTo.INSURANCE_FUND, PartialRule.BRACKET, Backstop.INSURANCE_FUND,
             Shortfall.ADL, AdlPrice.BANKRUPTCY,
             summary="Cut down to a lower bracket if that leaves the account compliant; otherwise taken over at "
@@ -126,7 +126,7 @@ RULEBOOKS: dict[str, Rulebook] = {
                 ("ADL", "Binance ADL FAQ: counterparties closed at the bankruptcy price, no fee"),
             )),
         Rulebook(
-            "pool-backstop", "Liquidity pool backstop", "Hyperliquid BTC",
+            "pool-backstop", "Liquidity pool backstop (Hyperliquid)", "Hyperliquid BTC",
             HYPERLIQUID_BTC, 0, FeeTo.INSURANCE_FUND, PartialRule.SLICE, Backstop.LIQUIDITY_POOL,
             Shortfall.ADL, AdlPrice.MARK, slice_above_usd=100_000, slice_pct=20, slice_cooldown_s=30,
             summary="Closed in the market with no clearance fee, the trader keeps what is left (positions above "
@@ -143,7 +143,7 @@ RULEBOOKS: dict[str, Rulebook] = {
                 ("ADL", "Hyperliquid docs, Auto-deleveraging: closed at the previous mark"),
             )),
         Rulebook(
-            "socialised-loss", "Socialised loss", "Drift v2 BTC-PERP",
+            "socialised-loss", "Socialised loss (Drift)", "Drift v2 BTC-PERP",
             DRIFT_BTC_PERP, 10_000, FeeTo.INSURANCE_FUND, PartialRule.SHORTAGE, Backstop.MARKET,
             Shortfall.SOCIALISE,
             summary="Only enough is closed to cover the margin shortage; a bankrupt remainder is paid by the "

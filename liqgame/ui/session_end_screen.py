@@ -75,7 +75,8 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
         fees = units_to_usd(game.venue.ledger.balance(-2))
         start_fund = game.scenario.insurance_fund_usd
         tick = game.tick
-    breakdown = tuple(score_breakdown(ps.start, equity_units, ps.max_drawdown, ps.liquidations))
+        exposure = game.exposure(0)
+    breakdown = tuple(score_breakdown(ps.start, equity_units, ps.max_drawdown, ps.liquidations, exposure))
     step = max(len(curve_units) // 2000, 1)
     curve = series_chart([u / 10_000 for u in curve_units[::step]] + [equity_units / 10_000], decimals=0,
                          seconds_per_point=step) if len(curve_units) > 1 else None
