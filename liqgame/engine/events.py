@@ -80,6 +80,19 @@ class Liquidation(Event):
 
 
 @dataclass(frozen=True)
+class PositionClosed(Event):
+    """A player's position is gone - closed, stopped, liquidated, deleveraged, taken over or
+    settled - with its whole result from open to close (``loss`` < 0 is a profit)."""
+
+    player: int
+    contract: str
+    side: str
+    outcome: str
+    position_id: int
+    loss: int
+
+
+@dataclass(frozen=True)
 class CrowdLiquidations(Event):
     """The crowd's liquidations in one tick, by side."""
 

@@ -146,6 +146,8 @@ class Game:
         self.price_history: list[tuple[int, int, int]] = [(market.index_ticks, market.last(), market.mark())]
         self.recent_events: list[ev.Event] = []
         self.crowd_liquidated = {"count": 0, "margin": 0}
+        self._lives_done = 0  # lives before this index are all reported closed
+        self._lives_reported: set[int] = set()
 
     # ------------------------------------------------------------------ setup
     def _seed_crowd(self, chunk: int = 65_536) -> None:
@@ -187,6 +189,7 @@ class Game:
             return ActionResult(False, str(e))
         self.log.append({"tick": self.tick, **action.to_dict()})
         events += self.desk.drop_orphans()
+        events += self._closed_positions()
         self._remember(events)
         return ActionResult(True, "", tuple(events))
 
@@ -248,6 +251,7 @@ class Game:
         out += self._liquidations()
         out += self._after_liquidations(out)
         out += self.desk.drop_orphans()
+        out += self._closed_positions()
         out += self._margin_calls()
         self._track()
         self._remember(out)
@@ -369,6 +373,18 @@ class Game:
                                          f"Account restricted: after {ps.liquidations} liquidations the venue caps "
                                          f"your leverage at {RESTRICT_LEVERAGE}x for the next hour.",
                                          topic="restriction"))
+        return out
+
+    def _closed_positions(self) -> list[ev.Event]:
+        """One PositionClosed per player position that ended since the last call."""
+        out, lives = [], self.venue.ledger.lives
+        for life in lives[self._lives_done:]:
+            if life.closed is not None and life.id not in self._lives_reported:
+                self._lives_reported.add(life.id)
+                out.append(ev.PositionClosed(self.tick, life.trader, CONTRACT_NAMES[life.contract],
+                                             "long" if life.side > 0 else "short", life.outcome, life.id, life.loss))
+        while self._lives_done < len(lives) and lives[self._lives_done].id in self._lives_reported:
+            self._lives_done += 1
         return out
 
     def _margin_calls(self) -> list[ev.Event]:

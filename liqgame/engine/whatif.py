@@ -171,12 +171,16 @@ def sentence(change: Change, config: GameConfig, actual: RunResult, alt: RunResu
     text = (f"Played to the end {what}, you {b} (you {a}) and would have ended with {fmt_usd(alt.equity)} "
             f"instead of {fmt_usd(actual.equity)}" + (f": {fmt_usd(abs(diff))} {'more' if diff > 0 else 'less'}."
                                                        if diff else ": the same."))
-    return text + (" Why: " + "; ".join(_reasons(change, config, actual, alt)) + "." if _reasons(
-        change, config, actual, alt) else "")
+    why = _reasons(change, config, actual, alt)
+    return text + (" Why: " + "; ".join(why) + "." if why else "")
 
 
 def _reasons(change: Change, config: GameConfig, actual: RunResult, alt: RunResult) -> list[str]:
     why = []
+    if alt.refusals:
+        why.append(f"{len(alt.refusals)} of your actions were refused in this run (first: {alt.refusals[0].reason})")
+        if not alt.positions:
+            return why + ["so no position was opened at all"]
     survived = alt.liquidations < actual.liquidations
     if change.leverage is not None:
         why.append("at this leverage the same size needs more margin, so the liquidation price is further from "
@@ -193,6 +197,4 @@ def _reasons(change: Change, config: GameConfig, actual: RunResult, alt: RunResu
                    "more margin moved the liquidation price, not far enough, and was lost with the rest")
     if change.rulebook is not None and change.rulebook != config.rulebook:
         why.append(f"under {change.rulebook}: {get_rulebook(change.rulebook).summary.split(';')[0].lower()}")
-    if alt.refusals:
-        why.append(f"{len(alt.refusals)} action(s) were refused in this run (first: {alt.refusals[0].reason})")
     return why

@@ -83,7 +83,11 @@ def _line(e, trader: int, pal: dict) -> Text | None:
             return None
     elif isinstance(e, ev.SocialisedLoss):
         t.append("SOCIALISED LOSS ", pal["warn"])
-        t.append(f"{fmt.units_cents(e.amount)} spread over open positions ({fmt.usd(e.per_btc)} per BTC)")
+        if e.amount:
+            t.append(f"{fmt.units_cents(e.amount)} charged to open positions ({fmt.usd(e.per_btc)} per BTC)")
+        if e.unpaid:
+            t.append(f"{'; ' if e.amount else ''}{fmt.units_cents(e.unpaid)} nobody could pay: owed by the "
+                     f"bankrupt traders")
     elif isinstance(e, ev.FundingPaid):
         t.append("FUNDING ", pal["warn"])
         paid = e.player_payments.get(trader)
@@ -91,6 +95,11 @@ def _line(e, trader: int, pal: dict) -> Text | None:
         if paid:
             t.append(f" — you {'paid' if paid > 0 else 'received'} {fmt.units_cents(abs(paid))}",
                      pal["bad"] if paid > 0 else pal["good"])
+    elif isinstance(e, ev.PositionClosed) and mine:
+        word = "LOST " if e.loss > 0 else "MADE "
+        t.append(word, pal["bad"] if e.loss > 0 else pal["good"])
+        t.append(f"{fmt.units_cents(abs(e.loss))} on your {e.side} ({e.outcome}), fees and funding included"
+                 + ("  · e: where it went" if e.loss > 0 else ""))
     elif isinstance(e, ev.Settlement):
         t.append("SETTLEMENT ", pal["warn"])
         t.append(f"{e.contract} settled at {fmt.price(e.price)}")

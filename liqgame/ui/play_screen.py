@@ -98,6 +98,7 @@ class PlayScreen(BaseScreen):
         self.use_clock = clock  # tests may step by hand, with no timer at all
         self._call_on = False
         self._timer = None
+        self._last_loss: ev.PositionClosed | None = None  # a stop-out or losing close offers its post-mortem
         from ..assets_io import scenarios
 
         self.scenario_title = scenarios()[spec.config.scenario].title if spec.config.scenario in scenarios() \
@@ -197,6 +198,10 @@ class PlayScreen(BaseScreen):
                 self.notify(e.text, title="Account restricted" if restricted else "Notice",
                             severity="error" if restricted else "warning" if urgent else "information",
                             timeout=12 if urgent else 4, markup=False)
+            elif isinstance(e, ev.PositionClosed) and e.loss > 0 and e.outcome not in ("liquidated", "auto-deleveraged"):
+                self._last_loss = e
+                self.notify(f"Your {e.side} ({e.outcome}) lost {fmt.units_cents(e.loss)}. Press e to see where it "
+                            f"went.", title="Position closed at a loss", severity="warning", timeout=8, markup=False)
             elif isinstance(e, ev.Liquidation) and e.partial:
                 self.notify(e.explanation, title="Partial liquidation", severity="error", timeout=10,
                             markup=False)
@@ -371,9 +376,18 @@ class PlayScreen(BaseScreen):
             self.end_session()
 
     def show_postmortem(self, halt: Halt | None = None) -> None:
-        from .postmortem_screen import PostMortemScreen, build_postmortem
+        """The post-mortem of the position the halt (or the last losing close) is about, or the open one."""
+        from .postmortem import build_postmortem
+        from .postmortem_screen import PostMortemScreen
 
-        data = build_postmortem(self.runner, halt)
+        if halt is not None:
+            reason, contract = halt.reason, getattr(halt.event, "contract", "perp")
+        elif self._last_loss is not None:
+            reason, contract = "close", self._last_loss.contract
+        else:
+            reason, contract = "now", "perp"
+        self._last_loss = None
+        data = build_postmortem(self.runner, reason, contract)
 
         def closed(result: str | None) -> None:
             if result == "end":

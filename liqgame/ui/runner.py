@@ -24,7 +24,7 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from ..engine import actions as A
@@ -107,14 +107,6 @@ def markers_for(player: PlayerView) -> list[Marker]:
     return out
 
 
-@dataclass
-class Episode:
-    """The player's current (or last) position from first fill to flat, for the post-mortem."""
-
-    start_tick: int | None = None
-    events: list = field(default_factory=list)
-
-
 class GameRunner:
     """Owns one :class:`Game`; see the module docstring for the threading contract."""
 
@@ -132,8 +124,7 @@ class GameRunner:
         self.halted: Halt | None = None
         self.view = (120, 20)  # chart points (dot columns) and rows, set by the chart widget
         self.events: deque[ev.Event] = deque(maxlen=4000)  # drained by the UI on each frame
-        self.player_events: list[ev.Event] = []  # the player's own events, whole session
-        self.episode = Episode()
+        self.player_events: list[ev.Event] = []  # the player's own events, whole session (post-mortems read them)
         self.crowd = CrowdTally()
         self.fund_history: list[float] = [units_to_usd(game.venue.ledger.insurance_fund)]  # one per tick
         self.frame: Frame | None = None
@@ -280,10 +271,6 @@ class GameRunner:
             if not mine:
                 continue
             self.player_events.append(e)
-            if isinstance(e, ev.Fill) and self.episode.start_tick is None:
-                self.episode = Episode(e.tick, [])
-            if self.episode.start_tick is not None:
-                self.episode.events.append(e)
             if isinstance(e, ev.Liquidation) and not e.partial and not self.halted:
                 self._halt(Halt("liquidation", e))
             elif isinstance(e, ev.ADLEvent) and not self.halted:
@@ -308,8 +295,6 @@ class GameRunner:
         g = self.game
         snap = g.snapshot()
         me = snap.players[0]
-        if not me.positions and self.episode.start_tick is not None and not self.halted:
-            self.episode = Episode()  # flat again: the next fill starts a new episode
         points, rows = self.view
         chart = build_price_chart(g.price_history, g.tick, points, rows, snap.market.mark, markers_for(me),
                                   heatmap=lambda span, buckets: g.heatmap(0, buckets, span))

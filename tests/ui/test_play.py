@@ -98,29 +98,75 @@ async def test_liquidation_opens_post_mortem_that_sums_to_the_loss(app_factory):
         await pilot.pause()
         await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
         pm = app.screen
-        x = pm.data.explanation
+        story = pm.data.story
         game = app.play_screen.game
-        assert pm.data.reason == "liquidation"
-        assert x.net_loss > 0
-        assert sum(pm.table_units) == x.net_loss == game.players[0].start - game.equity(0)
+        assert pm.data.reason == "liquidation" and story.report.outcome == "liquidated"
+        assert story.report.loss == game.players[0].start - game.equity(0) > 0
+        assert sum(f.amount for f in story.report.flows) == story.report.loss
         assert app.play_screen.paused
-        labels = [label for _, label, _, _ in pm.data.timeline]
+        labels = [label for _, label, _, _ in story.timeline]
         assert labels[0] == "entry" and "margin call" in labels and "liq. price hit" in labels
-        # re-play the same market under another rulebook
-        await pilot.press("r")
+        # what if: the same market at 5x, played to the end of the session in the background
+        await pilot.press("w")
         await pilot.pause()
-        await pilot.press("enter")  # the first other rulebook: pool-backstop
-        await wait_group(app, "replay")
+        options = pm.query_one("#pm-w-choices")
+        options.highlighted = next(k for k, o in enumerate(options.options) if o.id == "lev5")
+        await pilot.press("enter")
+        await wait_group(app, "what-if")
         await pilot.pause()
-        c = pm.comparison
-        assert c is not None and c.rulebook == "pool-backstop"
-        assert sum(f.amount for f in c.explanation.flows) == c.explanation.net_loss
-        assert c.explanation.net_loss != x.net_loss
+        w = pm.result
+        assert w is not None and w.alternative.ticks == w.actual.ticks == pm.data.duration
+        assert w.actual.liquidations == 1 and w.alternative.liquidations == 0
+        assert "5x" in w.sentence
         # back to the game, still paused, the position gone
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen) and app.screen.paused
         assert me(app).positions == ()
+
+
+async def test_each_loss_gets_its_own_post_mortem(app_factory):
+    """Liquidated, then a profitable trade, then liquidated again: the second post-mortem is about the second
+    liquidated position only, to the unit; the session tab keeps the whole session."""
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        game = app.play_screen.game
+        await fill_ticket(pilot, "0.5", "50")
+        await pilot.press("b")
+        await pilot.pause()
+        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
+        await pilot.press("escape")
+        await pilot.pause()
+        await fill_ticket(pilot, "0.1", "5")  # a short in the slide: a profit
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.play_screen.runner.resume_after_halt()
+        app.play_screen.runner.advance(600)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        first, second = game.positions(0)
+        assert second.loss < 0  # the short made money
+        before = game.equity(0)
+        await fill_ticket(pilot, "0.5", "50")
+        await pilot.press("b")
+        await pilot.pause()
+        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
+        pm = app.screen
+        third = pm.data.story.report
+        assert third.id == 3 and third.outcome == "liquidated"
+        assert third.loss == before - game.equity(0)  # that position's loss, to the unit
+        assert sum(f.amount for f in third.flows) == third.loss
+        assert pm.query_one("#pm-title").render().plain == "Where did your margin go?"
+        # the session statement is whole, and the positions add up to it
+        assert pm.data.session.net_loss == sum(p.loss for p in game.positions(0))
+        assert pm.data.session.net_loss == game.players[0].start - game.equity(0)
+        # [ steps back to the profitable short, which reads as a profit
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert pm.current.report.id == 2
+        assert pm.query_one("#pm-title").render().plain == "Where did your profit come from?"
+        assert "-" not in pm.query_one("#pm-headline").render().plain.split(":")[-1]
 
 
 async def test_pause_speed_and_step(app_factory):
@@ -253,7 +299,7 @@ async def test_explain_on_demand_before_any_trade(app_factory):
         await pilot.pause()
         pm = app.screen
         assert isinstance(pm, PostMortemScreen) and pm.data.reason == "now"
-        assert pm.table_units == [] and pm.data.explanation.net_loss == 0
+        assert pm.data.story is None and pm.data.session.net_loss == 0
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)

@@ -83,7 +83,8 @@ def test_runner_steps_halts_and_queues_events():
     stepped = runner.advance(10_000)
     assert halts and halts[0].reason == "liquidation" and runner.halted is halts[0]
     assert stepped == game.tick - 0 and runner.advance(5) == 0  # halted: no more ticks
-    assert runner.episode.start_tick == 0 and isinstance(runner.episode.events[-1], ev.Liquidation)
+    kinds = [type(e) for e in runner.player_events]
+    assert kinds[0] is ev.Fill and ev.Liquidation in kinds and kinds[-1] is ev.PositionClosed
     assert runner.resume_after_halt() and runner.advance(3) == 3
 
 

@@ -1,0 +1,179 @@
+"""What a post-mortem shows, gathered from the runner (no Textual here).
+
+A post-mortem is about one position - the one just liquidated, deleveraged, stopped out
+or closed at a loss, or the one open (or last) when the player asks - from the fill that
+opened it to the one that closed it: its own loss or profit, where each unit went (or came
+from), its timeline and its mark path with its own entry, liquidation and bankruptcy
+lines.  The whole session's statement is kept beside it.  What-if runs (the same market
+and log with one change, to the end of the session) are built here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine import events as ev
+from ..engine.explain import Explanation, PositionReport
+from ..engine.game import GameConfig
+from ..engine.whatif import Change, WhatIf, what_if
+from ..session import scenario_for
+from . import fmt
+from .chartdata import ChartData, Marker, series_chart
+
+PATH_LEAD_S = 60  # the mark path starts a minute before the entry
+OUTCOME_WORDS = {"liquidated": "liquidated", "auto-deleveraged": "auto-deleveraged", "stop-loss": "stopped out",
+                 "take-profit": "closed by its take-profit", "closed": "closed", "open": "still open",
+                 "taken over by the liquidity pool": "taken over by the liquidity pool",
+                 "settled at expiry": "settled at expiry"}
+
+
+@dataclass(frozen=True)
+class PositionStory:
+    """One position's post-mortem."""
+
+    report: PositionReport
+    headline: str
+    detail: str  # the engine's own explanation of the liquidation, if there was one
+    timeline: tuple[tuple[int, str, str, str], ...]  # (tick, label, text, style role)
+    path: ChartData | None
+
+
+@dataclass(frozen=True)
+class PostMortem:
+    reason: str  # liquidation | adl | close | now
+    story: PositionStory | None  # None: no position yet
+    stories: tuple[PositionStory, ...]  # every position of the session, oldest first
+    session: Explanation
+    config: GameConfig
+    log: tuple
+    tick: int
+    duration: int
+
+    @property
+    def rulebook(self) -> str:
+        return self.config.rulebook
+
+
+def timeline(events, path_summary: tuple[int, str] | None) -> list[tuple[int, str, str, str]]:
+    """(tick, label, text, style role) rows: what happened to the position, in order."""
+    rows: list[tuple[int, str, str, str]] = []
+    entered = False
+    for e in events:
+        if isinstance(e, ev.Fill):
+            label = "entry" if not entered else e.reason
+            entered = True
+            rows.append((e.tick, label, f"{e.side} {fmt.btc(e.qty)} BTC at {fmt.price(e.price)} "
+                                        f"(mark {fmt.price(e.mark)}), fee {fmt.units_cents(e.fee)}", ""))
+        elif isinstance(e, ev.MarginCall):
+            rows.append((e.tick, "margin call", f"margin ratio {fmt.pct(e.margin_ratio, 1)}: mark "
+                         f"{fmt.price(e.mark)}, liquidation at {fmt.price(e.liquidation_price)}", "warn"))
+        elif isinstance(e, ev.Liquidation):
+            rows += _liquidation_rows(e)
+        elif isinstance(e, ev.ADLEvent):
+            rows.append((e.tick, "auto-delev.", f"{e.side} {fmt.btc(e.qty)} BTC closed at {fmt.price(e.price)}, a "
+                         f"bankrupt trader's bankruptcy price: {fmt.units_cents(e.pnl, signed=True)} against the mark",
+                         "warn"))
+        elif isinstance(e, ev.OrderCancelled):
+            rows.append((e.tick, "cancelled", f"order #{e.order_id}: {e.reason}", "muted"))
+        elif isinstance(e, ev.Notice):
+            rows.append((e.tick, "notice", e.text, "muted"))
+    if path_summary is not None:
+        rows.append((path_summary[0], "mark path", path_summary[1], ""))
+    rows.sort(key=lambda r: r[0])
+    return rows
+
+
+def _liquidation_rows(e: ev.Liquidation) -> list[tuple[int, str, str, str]]:
+    rows = [(e.tick, "liq. price hit" if not e.partial else "partial liq.",
+             f"mark {fmt.price(e.mark)} reached the liquidation price {fmt.price(e.liquidation_price)}", "bad")]
+    side = 1 if e.side == "long" else -1
+    if e.fill_price is not None:
+        gap = (e.fill_price - e.bankruptcy_price) * side
+        rows.append((e.tick, "fill vs bankr.", f"bankruptcy price {fmt.price(e.bankruptcy_price)}, closed in the "
+                     f"market at {fmt.price(e.fill_price)}: {abs(gap):,.1f} USD per BTC "
+                     f"{'better' if gap >= 0 else 'worse'} than bankruptcy", ""))
+    elif not e.partial:
+        rows.append((e.tick, "bankruptcy", f"taken over at the bankruptcy price {fmt.price(e.bankruptcy_price)} "
+                                           f"(no market fill)", ""))
+    what = "lost with the position (margin, fees, penalty)" if not e.partial else "lost in this cut"
+    rows.append((e.tick, "margin lost", f"{fmt.units(e.margin_lost)} {what}; liquidation fee {fmt.units(e.fee)}",
+                 "bad"))
+    return rows
+
+
+def story(report: PositionReport, events: list, price_history, now: int) -> PositionStory:
+    """The post-mortem of one position from the player's events and the mark history."""
+    end = report.closed if report.closed is not None else now
+    mine = [e for e in events if report.opened <= e.tick <= end and getattr(e, "contract", report.contract)
+            in (report.contract, None) and not isinstance(e, ev.FundingPaid)]
+    lo = max(report.opened - PATH_LEAD_S, 0)
+    marks = [m / 10 for _, _, m in price_history[lo: end + 1]]
+    markers = []
+    entry = next((e for e in mine if isinstance(e, ev.Fill)), None)
+    if entry is not None:
+        markers.append(Marker("ENTRY", entry.price, "entry"))
+    liq = next((e for e in reversed(mine) if isinstance(e, ev.Liquidation)), None)
+    if liq is not None:
+        markers += [Marker("LIQ", liq.liquidation_price, "liq"), Marker("BKR", liq.bankruptcy_price, "bankrupt")]
+        if liq.fill_price is not None:
+            markers.append(Marker("FILL", liq.fill_price, "fill"))
+    summary, path = None, None
+    if len(marks) >= 2:
+        first = marks[min(report.opened - lo, len(marks) - 1)]
+        move = marks[-1] / first - 1 if first else 0.0
+        summary = (end, f"mark {fmt.price(first)} → {fmt.price(marks[-1])} ({move * 100:+.2f} %) in "
+                        f"{fmt.clock(end - report.opened)}; low {fmt.price(min(marks))}, high {fmt.price(max(marks))}")
+        path = series_chart(marks, markers)
+    return PositionStory(report, headline(report, entry), liq.explanation if liq is not None and not liq.partial
+                         else "", tuple(timeline(mine, summary)), path)
+
+
+def headline(r: PositionReport, entry: ev.Fill | None) -> str:
+    size = f"{fmt.btc(entry.qty)} BTC " if entry is not None else ""
+    when = f"opened {fmt.clock(r.opened)}"
+    if r.closed is not None:
+        when += f", {OUTCOME_WORDS.get(r.outcome, r.outcome)} {fmt.clock(r.closed)}"
+    result = f"lost {fmt.units(r.loss)}" if r.loss > 0 else f"made {fmt.units(-r.loss)}" if r.loss < 0 else "even"
+    return f"Your {size}{r.side} ({r.contract}), {when}: {result}"
+
+
+def build_postmortem(runner, reason: str = "now", contract: str = "perp") -> PostMortem:
+    """Gather the post-mortem under the runner's lock.
+
+    ``reason`` says why: liquidation / adl / close pick the position just closed in
+    ``contract``; ``now`` picks the open position, else the last one.
+    """
+    with runner.ui_lock() as game:
+        reports = game.positions(0)
+        session = game.explain(0)
+        config, log, tick = game.config, tuple(game.log), game.tick
+        history = list(game.price_history)
+    events = list(runner.player_events)
+    stories = tuple(story(r, events, history, tick) for r in reports)
+    last = stories[-1] if stories else None
+    if reason == "now":
+        chosen = next((s for s in reversed(stories) if s.report.closed is None), last)
+    else:  # deleveraging may leave part of the position open; a liquidation or close has closed it
+        chosen = next((s for s in reversed(stories) if s.report.contract == contract
+                       and (reason == "adl" or s.report.closed is not None)), last)
+    return PostMortem(reason, chosen, stories, session, config, log, tick, runner.duration)
+
+
+def run_what_if(data: PostMortem, change: Change) -> WhatIf:
+    """The same market and log (as played so far), with ``change``, to the end of the session."""
+    return what_if(data.config, scenario_for(data.config.scenario), list(data.log), data.duration, change)
+
+
+def what_if_choices(data: PostMortem) -> list[tuple[str, str, Change]]:
+    """(id, label, change) offered from a post-mortem: lower leverage, a stop, more margin, rulebooks."""
+    from ..engine.rulebooks import RULEBOOKS
+
+    used = max((d.get("leverage") or 10 for d in data.log if d.get("action") in ("open", "order")), default=10)
+    out = [(f"lev{x}", f"{x}x leverage instead of {used}x: same sizes, more margin", Change(leverage=x))
+           for x in (2, 5, 10) if x < used]
+    out += [(f"stop{x}", f"a stop-loss {x} % behind each entry", Change(stop_pct=x)) for x in (1, 2, 5)]
+    out += [(f"margin{x}", f"{fmt.usd(x)} more margin on each new position", Change(add_margin=x))
+            for x in (500, 2000)]
+    out += [(f"rb-{name}", f"the {rb.title} rulebook", Change(rulebook=name))
+            for name, rb in RULEBOOKS.items() if name != data.rulebook]
+    return out
