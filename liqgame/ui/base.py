@@ -36,6 +36,11 @@ class BaseScreen(Screen):
     def body(self) -> ComposeResult:
         yield from ()
 
+    def notify(self, message: str, **kw) -> None:
+        """One toast at a time: a new one replaces the last, so toasts never pile up over the panels."""
+        self.app.clear_notifications()
+        super().notify(message, **kw)
+
 
 @dataclass(frozen=True)
 class GameSpec:

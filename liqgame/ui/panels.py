@@ -257,24 +257,24 @@ class MarketPanel(Vertical):
 
 
 class MarginBanner(Static):
-    """The margin-call warning with its one-key remedies; shown only while the call stands."""
+    """The danger state: margin-call numbers and one-key remedies, shown until the ratio recovers."""
 
     position: reactive[PositionView | None] = reactive(None)
     suggestion: reactive[float] = reactive(0.0)
+    paused_for_danger: reactive[bool] = reactive(False)
 
     def render(self) -> Text:
         p = self.position
         if p is None:
             return Text("")
         t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(" ⚠ MARGIN CALL ", "reverse bold")
-        t.append(f" ratio {fmt.pct(p.margin_ratio, 1)}   ")
-        t.append("a", "bold reverse")
-        t.append(f" add {fmt.usd(self.suggestion)}   " if self.suggestion > 0 else " add margin   ")
-        t.append("r", "bold reverse")
-        t.append(" reduce ½   ")
-        t.append("c", "bold reverse")
-        t.append(" close   ")
-        t.append(f"liq {fmt.price(p.liquidation_price)} · mark {fmt.price(p.mark)} "
-                 f"({fmt.pct(p.distance_pct)} away)")
+        t.append(" ⚠ DANGER: MARGIN CALL ", "reverse bold")
+        t.append(f" ratio {fmt.pct(p.margin_ratio, 1)} · liq {fmt.price(p.liquidation_price)} "
+                 f"({fmt.pct(p.distance_pct)} away)   ")
+        for key, words in (("a", f"add {fmt.usd(self.suggestion)}" if self.suggestion > 0 else "add margin"),
+                           ("r", "reduce ½"), ("c", "close")):
+            t.append(key, "bold reverse")
+            t.append(f" {words}   ")
+        if self.paused_for_danger:
+            t.append("paused: space resumes at 1x", "italic")
         return t

@@ -36,6 +36,9 @@ from .runner import SPEEDS, GameRunner, Halt
 from .ticket import OrderTicket
 
 CLOCK_INTERVAL = 0.1  # the timer drives the clock ~10 times a second: frames are capped there
+DANGER_MODES = {"pause": "the game pauses and drops to 1x", "slow": "the game drops to 1x",
+                "off": "the game keeps its speed"}
+DANGER_DEFAULT = "pause"  # new players get time to react
 CALL_ON, CALL_OFF = WARNING_RATIO, REARM_RATIO  # the banner follows the engine's margin call
 PANELS = {"tab-ticket": ("#ticket",), "tab-position": ("#position", "#account"), "tab-market": ("#market",)}
 
@@ -47,6 +50,27 @@ def suggested_margin(pos, available: float) -> float:
         need = pos.margin * 0.1
     amount = min(need, max(available, 0.0))
     return math.floor(amount * 100) / 100 if amount > 0 else 0.0
+
+
+HIGH_LEVERAGE = 50
+MOST_OF_THE_WALLET = 0.5
+
+
+def risk_question(order, preview, available: float, mark: float) -> str:
+    """The question to ask before a risky order, or "" when it is not risky."""
+    if preview is None or order.reduce_only or order.type in ("stop_loss", "take_profit"):
+        return ""
+    lev = order.leverage or 0
+    stake = (preview.initial_margin + preview.fee) / 10_000
+    high, most = lev >= HIGH_LEVERAGE, available > 0 and stake > MOST_OF_THE_WALLET * available
+    if not (high or most):
+        return ""
+    liq = preview.liquidation_price
+    away = f", {abs(mark - liq) / mark:.2%} from the mark" if liq else ""
+    why = " and ".join(w for w, on in ((f"{lev}x leverage", high), (f"{stake / available:.0%} of your free balance",
+                                                                  most)) if on)
+    return (f"This {order.side} of {order.qty} BTC uses {why}: it puts {fmt.usd(stake)} at stake and is "
+            f"liquidated at {fmt.price(liq) if liq else '—'}{away}. Place it?")
 
 
 def _combine(long_why: str, short_why: str) -> str:
@@ -185,10 +209,7 @@ class PlayScreen(BaseScreen):
                 continue
             if isinstance(e, ev.MarginCall):
                 self.app.bell()
-                self.notify(f"Margin ratio {fmt.pct(e.margin_ratio, 1)}: liquidation at "
-                            f"{fmt.price(e.liquidation_price)} (mark {fmt.price(e.mark)}). "
-                            f"a: add margin · r: reduce · c: close", title="MARGIN CALL",
-                            severity="error", timeout=8, markup=False)
+                self.danger(e)
             elif isinstance(e, ev.Notice):
                 # Notices carry no kind yet: the two that matter most are recognised by their words
                 restricted = e.topic == "restriction"
@@ -205,6 +226,26 @@ class PlayScreen(BaseScreen):
             elif isinstance(e, ev.Liquidation) and e.partial:
                 self.notify(e.explanation, title="Partial liquidation", severity="error", timeout=10,
                             markup=False)
+
+    def danger(self, call: ev.MarginCall) -> None:
+        """Danger needs time: at a margin call the game drops to 1x and, by default, pauses.
+
+        The banner (not a toast) carries the numbers and the remedies and stays until the
+        ratio recovers; the setting is in the command palette ("At a margin call ...").
+        """
+        mode = self.app.settings.get("danger", DANGER_DEFAULT)
+        if mode == "off":
+            return
+        self.speed = SPEEDS[0]
+        if mode == "pause" and not self.paused:
+            self.paused = True
+            self.banner.paused_for_danger = True
+
+    def set_danger_mode(self, mode: str) -> None:
+        self.app.settings["danger"] = mode
+        if self.app.store is not None:
+            self.app.store.save_settings(danger=mode)
+        self.notify(DANGER_MODES[mode], title="At a margin call", markup=False, timeout=4)
 
     def _update_banner(self, f) -> None:
         positions = f.me.positions
@@ -244,16 +285,28 @@ class PlayScreen(BaseScreen):
     def _submit(self, event: OrderTicket.Submit) -> None:
         self.place(event.side)
 
-    def place(self, side: str) -> bool:
-        """Preview the ticket's order for ``side``; only a valid order reaches the engine."""
+    def place(self, side: str, confirmed: bool = False) -> bool:
+        """Preview the ticket's order for ``side``; only a valid order reaches the engine.
+
+        An order at 50x or more, or one that commits most of the free balance, is asked about
+        first: the question shows the liquidation price and what is at stake.
+        """
         f = self.runner.frame
         order, why = preview_order(self.ticket.draft, side, f.snapshot.market.mark)
+        p = None
         if order is not None:
             p = self.runner.preview(order)
             why = "" if p.ok else p.reason
         if why:
             self.ticket.reason = f"{side}: {why}"
             self.app.bell()
+            return False
+        risky = risk_question(order, p, f.me.available, f.snapshot.market.mark)
+        if risky and not confirmed:
+            from .confirm import ConfirmScreen
+
+            self.paused = True
+            self.app.push_screen(ConfirmScreen(risky), lambda ok: self.place(side, confirmed=True) if ok else None)
             return False
         result = self.runner.apply(final_order(order))
         self.ticket.reason = "" if result.ok else f"{side}: {result.reason}"
@@ -280,6 +333,8 @@ class PlayScreen(BaseScreen):
         self.paused = not self.paused
 
     def watch_paused(self, paused: bool) -> None:
+        if not paused:
+            self.banner.paused_for_danger = False
         self.runner.set_paused(paused)
         if self._timer is not None:
             self._timer.pause() if paused else self._timer.resume()
@@ -387,6 +442,7 @@ class PlayScreen(BaseScreen):
         else:
             reason, contract = "now", "perp"
         self._last_loss = None
+        self.app.clear_notifications()  # a stale toast ("r: reduce") must not cover the post-mortem
         data = build_postmortem(self.runner, reason, contract)
 
         def closed(result: str | None) -> None:
@@ -435,5 +491,8 @@ class PlayScreen(BaseScreen):
         if lev.isdigit():
             yield (f"Set position leverage to {lev}x", "Apply the ticket's leverage to the open position",
                    lambda: self.act(A.SetLeverage(leverage=int(lev)), f"Leverage set to {lev}x"))
+        for mode, words in DANGER_MODES.items():
+            yield f"At a margin call: {words}", "What the clock does when your margin ratio reaches 80 %", \
+                lambda m=mode: self.set_danger_mode(m)
         yield "Where did my margin go?", "Open the explanation of your losses so far", self.action_explain
         yield "End session", "Finish, see the score and save it", self.action_end_session

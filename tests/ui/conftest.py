@@ -38,6 +38,17 @@ async def fill_ticket(pilot, size: str, leverage: str, typed: bool = False) -> N
     await pilot.pause()
 
 
+async def order(pilot, key: str) -> None:
+    """Press b or s; answer yes if the game asks about a risky order (50x and more, most of the wallet)."""
+    from liqgame.ui.confirm import ConfirmScreen
+
+    await pilot.press(key)
+    await pilot.pause()
+    if isinstance(pilot.app.screen, ConfirmScreen):
+        await pilot.press("y")
+        await pilot.pause()
+
+
 async def run_until(pilot, predicate, max_ticks: int = 8000, chunk: int = 200) -> int:
     """Step the paused game by hand in chunks until ``predicate(app)`` holds."""
     runner = pilot.app.play_screen.runner

@@ -10,7 +10,7 @@ from liqgame.ui.messages import FrameReady
 from liqgame.ui.play_screen import PlayScreen
 from liqgame.ui.postmortem_screen import PostMortemScreen
 
-from .conftest import fill_ticket, run_until, run_until_event, wait_group
+from .conftest import fill_ticket, order, run_until, run_until_event, wait_group
 
 
 def me(app):
@@ -22,7 +22,7 @@ async def test_open_long_from_ticket(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, PlayScreen)
         await fill_ticket(pilot, "0.25", "20", typed=True)
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         (pos,) = me(app).positions
         assert (pos.side, pos.qty, pos.leverage) == ("long", 0.25, 20)
@@ -46,7 +46,7 @@ async def test_usd_size_becomes_whole_lots(app_factory):
         screen = app.screen
         screen.query_one("#t-unit").value = "USD"
         await fill_ticket(pilot, "1000", "10")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         (pos,) = me(app).positions
         mark = screen.runner.frame.snapshot.market.mark
@@ -60,41 +60,105 @@ async def test_previewed_liquidation_price_is_the_positions(app_factory):
         long_preview, short_preview = app.screen.ticket.previews
         assert long_preview.ok and short_preview.ok
         assert short_preview.liquidation_price > long_preview.liquidation_price
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         (pos,) = me(app).positions
         assert abs(pos.liquidation_price - long_preview.liquidation_price) <= 0.1
         assert abs(pos.entry - long_preview.fill_price) <= 0.1
 
 
-async def test_margin_call_shows_banner_bell_and_toast(app_factory):
+async def test_margin_call_pauses_at_1x_and_shows_the_danger_state_until_it_recovers(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await fill_ticket(pilot, "0.5", "50")
-        await pilot.press("b")
+        await order(pilot, "b")
+        screen = app.screen
+        screen.speed = 100  # a fast clock: the margin call must still leave time to react
+        screen.paused = False
         await pilot.pause()
         bells = []
         app.bell = lambda: bells.append(1)
-        screen = app.screen
         assert not screen.banner.display
         await run_until_event(pilot, ev.MarginCall)
-        assert screen.banner.display
-        assert any(isinstance(e, ev.MarginCall) for e in screen.runner.player_events)
-        assert bells
-        assert any(n.title == "MARGIN CALL" for n in app._notifications)
-        assert "MARGIN CALL" in screen.banner.render().plain
-        # one-key remedy: add margin lowers the margin ratio
-        before = me(app).positions[0].margin_ratio
-        await pilot.press("a")
         await pilot.pause()
-        assert me(app).positions[0].margin_ratio < before
+        assert screen.paused and screen.speed == 1 and bells
+        assert screen.banner.display and "DANGER" in screen.banner.render().plain
+        assert "space resumes" in screen.banner.render().plain
+        assert not [n for n in app._notifications if n.title == "MARGIN CALL"]  # the banner, not a toast
+        # the danger state stays while the ratio stays high, and goes once it recovers
+        screen.runner.advance(1)
+        await pilot.pause()
+        assert screen.banner.display
+        before = me(app).positions[0].margin_ratio
+        await pilot.press("a")  # one-key remedy: add margin
+        await pilot.pause()
+        assert me(app).positions[0].margin_ratio < min(before, 0.7)
+        screen.runner.advance(1)
+        await pilot.pause()
+        assert not screen.banner.display
+
+
+async def test_the_danger_setting_can_keep_the_clock_running(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.set_danger_mode("slow")
+        await fill_ticket(pilot, "0.5", "50")
+        await order(pilot, "b")
+        screen.speed = 20
+        screen.paused = False
+        await pilot.pause()
+        await run_until_event(pilot, ev.MarginCall)
+        await pilot.pause()
+        assert not screen.paused and screen.speed == 1
+        assert app.store.settings()["danger"] == "slow"
+
+
+async def test_a_high_leverage_order_asks_first(app_factory):
+    from liqgame.ui.confirm import ConfirmScreen
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_ticket(pilot, "0.5", "50")
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "50x leverage" in app.screen.question and "liquidated at" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and me(app).positions == ()
+        await fill_ticket(pilot, "1.5", "10")  # ~64k notional at 10x: most of a 10k wallet
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "of your free balance" in app.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert me(app).positions[0].side == "short"
+        await fill_ticket(pilot, "0.01", "5")  # small and slow: no question
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+
+async def test_toasts_never_pile_up_nor_cover_the_post_mortem(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = app.screen
+        for k in range(3):
+            await pilot.press("c")  # "No open position" three times
+            await pilot.pause()
+        assert len(app._notifications) == 1
+        await fill_ticket(pilot, "0.5", "50")
+        await order(pilot, "b")
+        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
+        assert len(app._notifications) == 0
 
 
 async def test_liquidation_opens_post_mortem_that_sums_to_the_loss(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await fill_ticket(pilot, "0.5", "50")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
         pm = app.screen
@@ -132,13 +196,13 @@ async def test_each_loss_gets_its_own_post_mortem(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         game = app.play_screen.game
         await fill_ticket(pilot, "0.5", "50")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
         await pilot.press("escape")
         await pilot.pause()
         await fill_ticket(pilot, "0.1", "5")  # a short in the slide: a profit
-        await pilot.press("s")
+        await order(pilot, "s")
         await pilot.pause()
         assert app.play_screen.runner.resume_after_halt()
         app.play_screen.runner.advance(600)
@@ -149,7 +213,7 @@ async def test_each_loss_gets_its_own_post_mortem(app_factory):
         assert second.loss < 0  # the short made money
         before = game.equity(0)
         await fill_ticket(pilot, "0.5", "50")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
         pm = app.screen
@@ -222,7 +286,7 @@ async def test_invalid_ticket_input_changes_nothing(app_factory):
                  ("2", "125", "tier maximum")]
         for size, lev, words in cases:
             await fill_ticket(pilot, size, lev)
-            await pilot.press("b")
+            await order(pilot, "b")
             await pilot.pause()
             reason = screen.ticket.reason
             assert words in reason, (size, lev, reason)
@@ -233,7 +297,7 @@ async def test_invalid_ticket_input_changes_nothing(app_factory):
         # a limit order needs a price; the engine says so
         screen.query_one("#t-type").value = "limit"
         await fill_ticket(pilot, "0.1", "10")
-        await pilot.press("s")
+        await order(pilot, "s")
         await pilot.pause()
         assert "needs a price" in screen.ticket.reason and game.log == []
 
@@ -246,7 +310,7 @@ async def test_small_terminal_collapses_and_resizes(app_factory):
         assert screen.query_one("#side-tabs").display
         assert screen.query_one("#ticket").display and not screen.query_one("#position").display
         await fill_ticket(pilot, "0.1", "10")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         assert me(app).positions
         await pilot.press("v")
@@ -266,7 +330,7 @@ async def test_close_and_reduce_keys(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await fill_ticket(pilot, "0.4", "10")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
@@ -281,13 +345,13 @@ async def test_notices_are_shown_prominently(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await fill_ticket(pilot, "0.5", "50")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
         await pilot.press("escape")
         await pilot.pause()
         await fill_ticket(pilot, "0.6", "50")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         assert any(n.message.startswith("Revenge trade?") for n in app._notifications)
 
@@ -310,7 +374,7 @@ async def test_stop_loss_from_the_ticket_is_drawn_on_the_chart(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await fill_ticket(pilot, "0.5", "20")
-        await pilot.press("b")
+        await order(pilot, "b")
         await pilot.pause()
         entry = me(app).positions[0].entry
         screen.query_one("#t-type").value = "stop_loss"
@@ -318,10 +382,10 @@ async def test_stop_loss_from_the_ticket_is_drawn_on_the_chart(app_factory):
         stop = round(entry * 0.98, 1)
         screen.query_one("#t-price").value = str(stop)
         await pilot.pause()
-        await pilot.press("s")  # a long's stop sells
+        await order(pilot, "s")  # a long's stop sells
         await pilot.pause()
-        (order,) = me(app).orders
-        assert order.type == "stop_loss" and order.price == stop
+        (sl,) = me(app).orders
+        assert sl.type == "stop_loss" and sl.price == stop
         assert ("SL", stop) in [(m.label, m.price) for m in screen.chart.data.markers]
         await pilot.press("x")
         await pilot.pause()

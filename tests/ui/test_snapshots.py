@@ -14,7 +14,7 @@ from liqgame.ui.postmortem_screen import PostMortemScreen
 
 pytest.importorskip("pytest_textual_snapshot", reason="snapshot tests need pytest-textual-snapshot 1.1.0")
 
-from .conftest import fill_ticket, make_app, run_until
+from .conftest import fill_ticket, order, make_app, run_until
 
 
 def _app(tmp_path):
@@ -23,7 +23,7 @@ def _app(tmp_path):
 
 async def _open_long(pilot, ticks: int) -> None:
     await fill_ticket(pilot, "0.5", "50")
-    await pilot.press("b")
+    await order(pilot, "b")
     pilot.app.play_screen.runner.advance(ticks)
     await pilot.pause()
     pilot.app.clear_notifications()
