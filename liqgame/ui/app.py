@@ -98,6 +98,36 @@ class LiqApp(App):
             return
         self.push_screen(LessonsScreen())
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: a game under way (or a score not saved yet) is never lost without asking."""
+        from .confirm import ChoiceScreen
+        from .session_end_screen import SessionEndScreen
+
+        end = self.screen if isinstance(self.screen, SessionEndScreen) else None
+        play = self.play_screen
+        if end is not None and end.unsaved:
+            choices = [("s", "Save the score and quit", "save"), ("q", "Quit without saving", "quit"),
+                       ("escape", "Stay", None)]
+        elif end is None and play is not None and play.in_progress:
+            play.paused = True
+            choices = ([("q", "Quit", "quit"), ("escape", "Keep watching", None)] if play.spec.kind == "replay" else
+                       [("s", "Save the score and quit", "save"), ("q", "Quit without saving", "quit"),
+                        ("escape", "Keep playing", None)])
+        else:
+            self.exit()
+            return
+
+        def chosen(answer) -> None:
+            if answer == "save":
+                ok, message = end.save_now() if end is not None else play.save_now()
+                if not ok:
+                    self.notify(message, title="Not saved: still here", severity="error", markup=False)
+                    return
+            if answer in ("save", "quit"):
+                self.exit()
+
+        self.push_screen(ChoiceScreen("Quit liqgame? This session is not saved.", choices), chosen)
+
     @property
     def play_screen(self):
         from .play_screen import PlayScreen

@@ -22,7 +22,8 @@ class TooSmall(Static):
     def render(self) -> str:
         w, h = self.app.size
         return (f"The terminal is too small ({w} × {h}).\n"
-                f"liqgame needs at least {MIN_W} × {MIN_H}: enlarge the window (Ctrl+Q quits).")
+                f"liqgame needs at least {MIN_W} × {MIN_H}: enlarge the window (Ctrl+Q quits).\n"
+                f"A game under way waits, paused.")
 
 
 class BaseScreen(Screen):

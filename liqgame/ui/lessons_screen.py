@@ -412,7 +412,14 @@ class LessonPlayScreen(Screen):
         return menu._next_of(lesson) if menu is not None else None
 
     def action_leave(self) -> None:
-        self.app.pop_screen()
+        """Leaving a lesson under way throws the attempt away: ask first."""
+        if self.run.tick == 0 and not self.run.actions:
+            self.app.pop_screen()
+            return
+        from .confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen("Leave this lesson? This attempt will not be checked or recorded."),
+                             lambda ok: self.app.pop_screen() if ok else None)
 
     # ------------------------------------------------------------------ rendering
     def show_events(self, events) -> None:

@@ -465,6 +465,30 @@ class PlayScreen(BaseScreen):
         self.app.push_screen(ConfirmScreen("End the session now? Your score is final."),
                              lambda ok: self.end_session() if ok else None)
 
+    @property
+    def in_progress(self) -> bool:
+        """Something would be lost by leaving: time has passed or the player acted."""
+        return self.runner.game.tick > 0 or bool(self.runner.game.log)
+
+    def save_now(self) -> tuple[bool, str]:
+        """Save this session's score as it stands (Ctrl+Q's "save and quit")."""
+        from .session_end_screen import build_session_end
+
+        store = self.app.store
+        if store is None:
+            return False, "no data directory is available"
+        data = build_session_end(self.runner, self.spec)
+        record = dict(data.record, name=self.app.settings.get("player_name") or self.spec.player_name)
+        result = store.save_session(record, list(data.log))
+        return result.ok, result.message
+
+    def on_resize(self, event) -> None:
+        """The game pauses while the terminal is too small to show it."""
+        from .base import MIN_H, MIN_W
+
+        if (self.app.size.width < MIN_W or self.app.size.height < MIN_H) and not self.paused:
+            self.paused = True
+
     def end_session(self) -> None:
         from .session_end_screen import SessionEndScreen, build_session_end
 

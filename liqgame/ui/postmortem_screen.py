@@ -92,7 +92,7 @@ class PostMortemScreen(BaseScreen):
         Binding("right_square_bracket", "other(1)", "Next position", show=False),
         Binding("pagedown,down", "scroll(1)", "Scroll", show=False),
         Binding("pageup,up", "scroll(-1)", "Scroll up", show=False),
-        Binding("e", "end", "End"),
+        Binding("q", "end", "End session"),
         Binding("question_mark,f1", "help", "Help"),
     ]
 
@@ -263,7 +263,10 @@ class PostMortemScreen(BaseScreen):
         self.dismiss("continue")
 
     def action_end(self) -> None:
-        self.dismiss("end")
+        from .confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen("End the session now? Your score is final."),
+                             lambda ok: self.dismiss("end") if ok else None)
 
     def action_help(self) -> None:
         from .help_screen import HelpScreen

@@ -87,7 +87,7 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
 
 
 class SessionEndScreen(BaseScreen):
-    AUTO_FOCUS = "#se-save"
+    AUTO_FOCUS = "#se-name"  # type a name, Enter saves
     BINDINGS = [
         Binding("ctrl+s", "save", "Save score"),
         Binding("h", "scores", "High scores"),
@@ -163,6 +163,7 @@ class SessionEndScreen(BaseScreen):
         chart.border_title = "Your equity (USD)"
 
     # ------------------------------------------------------------------ saving
+    @on(Input.Submitted, "#se-name")
     @on(Button.Pressed, "#se-save")
     def action_save(self) -> None:
         store = getattr(self.app, "store", None)
@@ -209,4 +210,25 @@ class SessionEndScreen(BaseScreen):
 
     @on(Button.Pressed, "#se-menu")
     def action_menu(self) -> None:
+        if self.unsaved:
+            from .confirm import ConfirmScreen
+
+            self.app.push_screen(ConfirmScreen("Leave without saving this score? The session will not be in the "
+                                               "table."), lambda ok: self.app.action_menu() if ok else None)
+            return
         self.app.action_menu()
+
+    def save_now(self) -> tuple[bool, str]:
+        """Save at once with the typed name (Ctrl+Q's "save and quit")."""
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return False, "no data directory is available"
+        name = self.query_one("#se-name", Input).value
+        result = store.save_session(dict(self.data.record, name=name), list(self.data.log))
+        return result.ok, result.message
+
+    @property
+    def unsaved(self) -> bool:
+        """A real session whose score is not saved yet (a replay is never saved again)."""
+        return self.data.record.get("kind") != "replay" and not (self.saved is not None and self.saved.ok) \
+            and getattr(self.app, "store", None) is not None

@@ -390,3 +390,83 @@ async def test_stop_loss_from_the_ticket_is_drawn_on_the_chart(app_factory):
         await pilot.press("x")
         await pilot.pause()
         assert me(app).orders == ()
+
+
+async def test_ctrl_q_mid_game_asks_and_can_save(app_factory):
+    from liqgame.ui.confirm import ChoiceScreen
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_ticket(pilot, "0.1", "5")
+        await order(pilot, "b")
+        app.play_screen.runner.advance(30)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and app.is_running
+        await pilot.press("escape")  # keep playing
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")  # save the score and quit
+        await pilot.pause()
+    (row,) = app.store.sessions()
+    record, actions = app.store.load_session(row["id"])
+    assert record["ticks"] == 30 and actions[0]["action"] == "order"
+
+
+async def test_the_post_mortem_e_key_never_ends_the_session(app_factory):
+    from liqgame.ui.confirm import ConfirmScreen
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")  # where did it go?
+        await pilot.pause()
+        await pilot.press("e")  # a second e used to end the session
+        await pilot.pause()
+        assert isinstance(app.screen, PostMortemScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, PostMortemScreen)
+
+
+async def test_a_too_small_terminal_pauses_the_game(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.paused = False
+        await pilot.pause()
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert screen.paused
+        assert "waits, paused" in screen.query_one("#too-small").render()
+
+
+async def test_session_end_name_has_focus_enter_saves_and_leaving_unsaved_asks(app_factory):
+    from textual.widgets import Input
+
+    from liqgame.ui.confirm import ConfirmScreen
+    from liqgame.ui.session_end_screen import SessionEndScreen
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_ticket(pilot, "0.1", "5")
+        await order(pilot, "b")
+        app.play_screen.runner.advance(60)
+        app.play_screen.end_session()
+        await pilot.pause()
+        end = app.screen
+        assert isinstance(end, SessionEndScreen) and isinstance(app.focused, Input)
+        await pilot.press("escape")  # leave without saving?
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"ada", "enter")
+        await wait_group(app, "save")
+        await pilot.pause()
+        assert end.saved is not None and end.saved.ok
+        assert app.store.sessions()[0]["name"] == "ada"
