@@ -9,7 +9,8 @@ the run.  JSON form (one object per line in a player file)::
     {"tick": 99, "action": "close"}
 
 Sizes are BTC, prices and amounts USD; optional keys: ``player`` (index, default 0),
-``contract`` ("perp" | "quarterly"), ``margin`` ("isolated" | "cross"), ``reduce_only``.
+``contract`` ("perp" | "quarterly"), ``margin`` ("isolated" | "cross"), ``reduce_only``, and for
+an order ``stop_loss`` / ``take_profit`` prices attached at entry.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class PlaceOrder(Action):
     margin: str | None = None
     reduce_only: bool = False
     contract: str = "perp"
+    stop_loss: float | None = None  # a stop-loss price attached at entry (placed for the size filled)
+    take_profit: float | None = None  # a take-profit price attached at entry
     name = "order"
 
 
@@ -144,8 +147,8 @@ def parse_action(d: dict) -> tuple[int | None, Action]:
     if extra:
         raise ActionError(f"unknown field(s) for '{name}': {', '.join(sorted(extra))}")
     for key in d:
-        if key in ("qty", "price", "amount"):
-            d[key] = None if (key in ("qty", "price") and d[key] is None) else _number(d, key)
+        if key in ("qty", "price", "amount", "stop_loss", "take_profit"):
+            d[key] = None if (key != "amount" and d[key] is None) else _number(d, key)
         elif key in ("leverage", "order_id", "player"):
             d[key] = None if (key == "leverage" and d[key] is None) else _number(d, key, int)
         elif key == "side":

@@ -33,6 +33,7 @@ class Fill(Event):
     fee: int
     maker: bool = False
     reason: str = "order"  # order | stop-loss | take-profit | close
+    realised: int | None = None  # a close or reduce: (fill - entry) x size closed, units, before fees
 
 
 @dataclass(frozen=True)

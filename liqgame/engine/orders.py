@@ -46,6 +46,7 @@ class Order:
     leverage: int
     cross: bool
     tick: int
+    attached: tuple[int | None, int | None] = (None, None)  # stop-loss, take-profit prices placed on fill
 
     def describe(self) -> str:
         what = "buy" if self.side > 0 else "sell"
@@ -69,6 +70,9 @@ class Preview:
     max_leverage: int = 0
     taker_qty: float = 0.0  # BTC filled at once at fill_price (taker fee)
     resting_qty: float = 0.0  # BTC left resting at the limit (maker fee when it fills)
+    max_qty: float = 0.0  # the largest size this wallet can open on this side at this leverage
+    stop_loss_loss: int | None = None  # units lost if the attached stop-loss fills (fees in and out included)
+    take_profit_gain: int | None = None  # units made if the attached take-profit fills, after fees
 
 
 class OrderDesk:
@@ -114,7 +118,12 @@ class OrderDesk:
             raise Rejected(f"your {a.contract} position uses {mode} margin: a {a.margin} order cannot trade it; "
                            f"close the position first or order with {mode} margin")
         reduce_only = a.reduce_only or a.type in ("stop_loss", "take_profit")
-        return Order(0, i, c, a.type, act.SIDES[a.side], lots, price, reduce_only, int(lev), cross, self.v.tick)
+        attached = (None if a.stop_loss is None else self._price(a.stop_loss),
+                    None if a.take_profit is None else self._price(a.take_profit))
+        if any(x is not None for x in attached) and (a.type not in ("market", "limit") or reduce_only):
+            raise Rejected("a stop-loss or take-profit attaches to an order that opens a position")
+        return Order(0, i, c, a.type, act.SIDES[a.side], lots, price, reduce_only, int(lev), cross, self.v.tick,
+                     attached)
 
     @staticmethod
     def _lots(qty) -> int:
@@ -251,10 +260,80 @@ class OrderDesk:
             fee = int(fee_units(taker.lots * price, self.v.fees.taker_ppm)
                       + fee_units(rest.lots * rest.price, self.v.fees.maker_ppm))
         lp = self.liquidation_price_after(o, p)
+        try:
+            self.check_attached(o, price, lp)
+        except Rejected as e:
+            return Preview(False, str(e))
+        sl_loss, tp_gain = self.attached_outcomes(o, price, fee)
         return Preview(True, "", ticks_to_usd(price), p["im"], fee, lp, abs(p["new"]) * price,
                        self.v.tiers.max_leverage(abs(p["new"]) * price),
                        lots_to_btc(taker.lots) if taker is not None else 0.0,
-                       lots_to_btc(rest.lots) if rest is not None and rest.type == "limit" else 0.0)
+                       lots_to_btc(rest.lots) if rest is not None and rest.type == "limit" else 0.0,
+                       lots_to_btc(self.max_lots(o, price)), sl_loss, tp_gain)
+
+    def check_attached(self, o: Order, price: int, liq: float | None) -> None:
+        """An attached stop sits between the entry and the liquidation price; a take-profit beyond the entry."""
+        sl, tp = o.attached
+        long_ = o.side > 0
+        if sl is not None:
+            if (sl >= price) if long_ else (sl <= price):
+                raise Rejected(f"the stop-loss must be {'below' if long_ else 'above'} the entry "
+                               f"{ticks_to_usd(price):,.1f}")
+            if liq and ((sl <= liq * 10) if long_ else (sl >= liq * 10)):
+                raise Rejected(f"the stop-loss {ticks_to_usd(sl):,.1f} is beyond the liquidation price "
+                               f"{liq:,.1f}: you would be liquidated before it fills")
+        if tp is not None and ((tp <= price) if long_ else (tp >= price)):
+            raise Rejected(f"the take-profit must be {'above' if long_ else 'below'} the entry "
+                           f"{ticks_to_usd(price):,.1f}")
+
+    def attached_outcomes(self, o: Order, price: int, entry_fee: int) -> tuple[int | None, int | None]:
+        """(loss if the stop fills, gain if the take-profit fills), fees in and out included."""
+        sl, tp = o.attached
+
+        def exit_fee(px: int) -> int:
+            return int(fee_units(o.lots * px, self.v.fees.taker_ppm))
+
+        loss = None if sl is None else o.lots * abs(price - sl) + entry_fee + exit_fee(sl)
+        gain = None if tp is None else o.lots * abs(tp - price) - entry_fee - exit_fee(tp)
+        return loss, gain
+
+    def place_attached(self, o: Order, lots: int) -> list[ev.Event]:
+        """After ``lots`` of ``o`` filled: its stop-loss and take-profit, reduce-only, for that size."""
+        out = []
+        for kind, px in zip(("stop_loss", "take_profit"), o.attached):
+            if px is None:
+                continue
+            child = Order(0, o.trader, o.contract, kind, -o.side, lots, px, True, o.leverage, o.cross, self.v.tick)
+            try:
+                self.check_resting(child)
+            except Rejected as e:
+                out.append(ev.Notice(self.v.tick, o.trader, f"{kind.replace('_', '-')} not placed: {e}"))
+                continue
+            child.id = self.next_id
+            self.next_id += 1
+            self.orders[child.id] = child
+            out.append(ev.OrderPlaced(self.v.tick, o.trader, child.id, child.describe()))
+        return out
+
+    def max_lots(self, o: Order, price: int) -> int:
+        """The largest size (lots) the trader could open on ``o``'s side at its leverage and this price.
+
+        Bounded by the free balance (initial margin plus the taker fee per lot; the part that
+        closes an opposite position frees its margin) and by the tier table's notional cap.
+        """
+        book = self.v.books[o.contract]
+        q = int(book.qty[o.trader])
+        same = q == 0 or (q > 0) == (o.side > 0)
+        closing = 0 if same else abs(q)
+        free = self.available(o.trader) + (self.plan_release(o.trader, o.contract) if closing else 0)
+        per_lot = price / o.leverage + price * self.v.fees.taker_ppm / 1_000_000
+        by_money = int(max(free, 0) // per_lot) if per_lot > 0 else 0
+        by_tier = self.v.tiers.max_notional(o.leverage) // max(price, 1) - (abs(q) if same else 0)
+        return max(min(by_money, by_tier), 0) + closing
+
+    def plan_release(self, i: int, c: int) -> int:
+        """The isolated margin a full close of trader i's position in c would free."""
+        return 0 if self.v.books[c].cross[i] else int(self.v.ledger.margin[c, i])
 
     def split(self, o: Order) -> tuple[Order | None, Order | None]:
         """(the part that trades at once as a taker, the part that rests) of an order."""
@@ -304,10 +383,14 @@ class OrderDesk:
         taker, rest = self.split(o)
         if rest is not None:
             self.check_resting(rest)  # checked before the taker part trades: all or nothing
+        if any(x is not None for x in o.attached):
+            price = self.fill_estimate(taker) if taker is not None else o.price
+            self.check_attached(o, price, self.liquidation_price_after(o, self.plan(o, price)))
         out = []
         if taker is not None:
             reason = "order" if o.type == "market" else "limit (marketable part, taker)"
             out += self.fill(taker, self.fill_estimate(taker), maker=False, reason=reason)
+            out += self.place_attached(o, taker.lots)
         if rest is not None:
             rest.id = self.next_id
             self.next_id += 1
@@ -318,6 +401,8 @@ class OrderDesk:
     def fill(self, o: Order, price: int, maker: bool, reason: str) -> list[ev.Event]:
         p = self.check_fill(o, price)
         v = self.v
+        q, entry = int(v.books[o.contract].qty[o.trader]), float(v.books[o.contract].entry[o.trader])
+        realised = round(p["closing"] * (price - entry) * (1 if q > 0 else -1)) if p["closing"] else None
         with v.because(FILL_OUTCOME.get(reason, "closed")):
             fees = v.execute_fills(o.contract, [o.trader], [p["dq"]], price,
                                    fee_ppm=v.fees.maker_ppm if maker else v.fees.taker_ppm,
@@ -327,7 +412,7 @@ class OrderDesk:
             v.settle(o.contract)
         return [ev.Fill(v.tick, o.trader, CONTRACT_NAMES[o.contract], "buy" if p["dq"] > 0 else "sell",
                         lots_to_btc(abs(p["dq"])), ticks_to_usd(price), ticks_to_usd(v.market.mark(o.contract)),
-                        int(fees[0]), maker, reason)]
+                        int(fees[0]), maker, reason, realised)]
 
     def cancel(self, i: int, order_id: int, reason: str = "cancelled by you") -> list[ev.Event]:
         o = self.orders.get(order_id)
@@ -446,7 +531,10 @@ class OrderDesk:
                 hit = last <= o.price if o.side > 0 else last >= o.price
                 if hit:
                     del self.orders[o.id]
-                    out += self._try(o, o.price, True, "limit")
+                    filled = self._try(o, o.price, True, "limit")
+                    out += filled
+                    if any(isinstance(e, ev.Fill) for e in filled):
+                        out += self.place_attached(o, o.lots)
             elif self._reduces(o):
                 # a sell stop (protecting a long) fires when the mark falls to it, a buy stop when it
                 # rises to it; take-profits the other way round

@@ -91,6 +91,7 @@ class Snapshot:
     rulebook: str
     market: MarketView
     players: tuple[PlayerView, ...]
+    max_leverage: int = 125  # the rulebook's top leverage (its first tier)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def snapshot(game) -> Snapshot:
         insurance_fund=units_to_usd(v.ledger.insurance_fund), liquidity_pool=units_to_usd(v.ledger.balance(POOL)),
         exchange_fees=units_to_usd(v.ledger.balance(-2)))
     players = tuple(_player_view(game, k) for k in range(len(game.players)))
-    return Snapshot(game.tick, game.scenario.name, game.rulebook.name, market, players)
+    return Snapshot(game.tick, game.scenario.name, game.rulebook.name, market, players, game.rulebook.max_leverage)
 
 
 def _player_view(game, k: int) -> PlayerView:

@@ -15,6 +15,12 @@ from decimal import Decimal, InvalidOperation
 from ..engine import actions as A
 
 ORDER_TYPES = (("Market", "market"), ("Limit", "limit"), ("Stop-loss", "stop_loss"), ("Take-profit", "take_profit"))
+CONTRACTS = (("Perp", "perp"), ("Quarterly", "quarterly"))
+LEVERAGE_PRESETS = (2, 5, 10, 20, 50, 100)
+# every number field takes the same syntax: digits, one decimal point, "," or "_" as thousands separators
+# (leverage may end in x); anything else - letters, signs, control characters - is refused as typed
+NUMBER = r"(?:[0-9][0-9,_]*\.?[0-9]*|\.[0-9]*)?"
+LEVERAGE = r"[0-9]*[xX]?"
 
 
 @dataclass(frozen=True)
@@ -22,10 +28,13 @@ class Draft:
     """What the ticket's fields hold right now."""
 
     type: str = "market"
+    contract: str = "perp"
     size: str = "0.1"
     unit: str = "BTC"  # BTC | USD
     leverage: str = "10"
     price: str = ""
+    stop_loss: str = ""  # attached at entry (market and limit orders)
+    take_profit: str = ""
     margin: str = "isolated"
     reduce_only: bool = False
 
@@ -47,11 +56,9 @@ def leverage_of(draft: Draft) -> tuple[int | None, str]:
     if not text:
         return None, ""  # the engine's default for this contract
     d = _decimal(text)
-    if d is None or d != d.to_integral_value():
-        return None, f"leverage must be a whole number from 1 to 125, got {draft.leverage.strip()!r}"
-    if not 1 <= d <= 125:
-        return None, f"leverage must be between 1x and 125x, got {int(d)}x"
-    return int(d), ""
+    if d is None or d != d.to_integral_value() or d < 1:
+        return None, f"leverage must be a whole number of 1 or more, got {draft.leverage.strip()!r}"
+    return int(d), ""  # the venue's own maximum is the engine's to check
 
 
 def size_text(draft: Draft, mark: float) -> str | None:
@@ -74,12 +81,27 @@ def preview_order(draft: Draft, side: str, mark: float) -> tuple[A.PlaceOrder | 
     if why:
         return None, why
     price = (draft.price.strip() or None) if draft.type != "market" else None
+    opening = draft.type in ("market", "limit") and not draft.reduce_only
+    sl = (draft.stop_loss.strip() or None) if opening else None
+    tp = (draft.take_profit.strip() or None) if opening else None
     return A.PlaceOrder(side=side, qty=size_text(draft, mark), type=draft.type, price=price, leverage=lev,
-                        margin=draft.margin, reduce_only=draft.reduce_only), ""
+                        margin=draft.margin, reduce_only=draft.reduce_only, contract=draft.contract,
+                        stop_loss=sl, take_profit=tp), ""
+
+
+def _number(text):
+    return None if text is None else float(_decimal(str(text)))
 
 
 def final_order(order: A.PlaceOrder) -> A.PlaceOrder:
     """A previewed-valid order with plain numbers (the JSON action log keeps only numbers)."""
-    qty = float(_decimal(str(order.qty)))
-    price = None if order.price is None else float(_decimal(str(order.price)))
-    return replace(order, qty=qty, price=price)
+    return replace(order, qty=_number(order.qty), price=_number(order.price), stop_loss=_number(order.stop_loss),
+                   take_profit=_number(order.take_profit))
+
+
+def next_preset(leverage: str, top: int) -> str:
+    """The next leverage preset after the one typed (wrapping), within the venue's maximum."""
+    presets = [x for x in LEVERAGE_PRESETS if x <= top] or [1]
+    d = _decimal(leverage.strip().lower().rstrip("x"))
+    current = int(d) if d is not None else 0
+    return str(next((x for x in presets if x > current), presets[0]))

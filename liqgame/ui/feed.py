@@ -58,6 +58,9 @@ def _line(e, trader: int, pal: dict) -> Text | None:
         t.append("FILL ", pal["good"] if e.side == "buy" else pal["bad"])
         t.append(f"{e.side} {fmt.btc(e.qty)} BTC @ {fmt.price(e.price)} ({e.reason}), "
                  f"fee {fmt.units_cents(e.fee)}{' maker' if e.maker else ''}")
+        if e.realised is not None:
+            t.append(f", realised P&L {fmt.units_cents(e.realised, signed=True)}",
+                     pal["good"] if e.realised > 0 else pal["bad"] if e.realised < 0 else "")
     elif isinstance(e, ev.OrderPlaced) and mine:
         t.append("ORDER ", pal["limit"])
         t.append(e.description)

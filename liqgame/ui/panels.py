@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -102,10 +103,15 @@ class TextPanel(Widget):
 
 
 class StatusBar(Static):
-    """Top line: clock state, game time, last / mark / index, scenario and rulebook."""
+    """Top line: clock state, game time, a REPLAY or DAILY badge, last / mark / index, scenario and rulebook.
+
+    Fitted to the width: the index and the long scenario title give way first, so the clock,
+    the prices and the rulebook stay readable at 80 columns.
+    """
 
     frame: reactive[Frame | None] = reactive(None)
     title: str = ""
+    badge: str = ""  # "REPLAY" | "DAILY 2026-12-01" | ""
 
     def render(self) -> Text:
         f = self.frame
@@ -113,16 +119,21 @@ class StatusBar(Static):
             return Text("liqgame")
         pal = palette(self.app)
         m = f.snapshot.market
+        wide = self.size.width >= 110
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(" ⏸ PAUSED " if f.paused else " ▶ PLAYING ", "reverse bold" if f.paused else "bold")
-        t.append(f" {f.speed}x  {fmt.clock(m.tick)} / {fmt.clock(f.duration)}  ")
-        t.append("Last ")
-        t.append(fmt.price(m.last), "bold")
+        t.append(f" {f.speed}x {fmt.clock(m.tick)}/{fmt.clock(f.duration)} ")
+        if self.badge:
+            t.append(f" {self.badge} ", Style.parse("bold reverse") + pal["warn"])
         t.append("  Mark ")
         t.append(fmt.price(m.mark), pal["warn"])
-        t.append("  Index ")
-        t.append(fmt.price(m.index), pal["muted"])
-        t.append(f"   {self.title} · {f.snapshot.rulebook}", pal["muted"])
+        if wide:  # the mark is what liquidates: it stays; last and index give way at 80 columns
+            t.append("  Last ")
+            t.append(fmt.price(m.last), "bold")
+            t.append("  Index ")
+            t.append(fmt.price(m.index), pal["muted"])
+        title = self.title if wide else f.snapshot.scenario
+        t.append(f"  {title} · {f.snapshot.rulebook}", pal["muted"])
         return t
 
 
@@ -155,16 +166,9 @@ class PositionPanel(TextPanel):
 
     @staticmethod
     def _orders(orders, room: int) -> list[Text]:
-        """The open orders in the lines left: a header and a list, or one compact line."""
-        if room <= 1:
-            more = f" (+{len(orders) - 1})" if len(orders) > 1 else ""
-            return [Text.assemble(("Orders: ", "bold"), (orders[0].text + more, "dim"))]
+        """Every open order, one line each (the panel grows; x cancels them all, the palette one by one)."""
         out = [Text(f"Open orders: {len(orders)} (x cancels all)", "bold")]
-        fits = room - 1
-        shown = orders if len(orders) <= fits else orders[:fits - 1]
-        out += [Text(o.text, "dim", no_wrap=True, overflow="ellipsis") for o in shown]
-        if len(shown) < len(orders):
-            out.append(Text(f"… {len(orders) - len(shown)} more (command palette: cancel)", "dim"))
+        out += [Text(o.text, "dim", no_wrap=True, overflow="ellipsis") for o in orders]
         return out
 
     @staticmethod
@@ -186,6 +190,28 @@ class PositionPanel(TextPanel):
             pairs("To liq.", Text(fmt.pct(pos.distance_pct), pal["bad"] if pos.distance_pct < 0.01 else ""),
                   "ADL", adl_lights(pos.adl_lights, pal)),
         ]
+
+
+class HistoryPanel(TextPanel):
+    """The session's closed positions: side, size, how each ended and what it made or lost (whole life)."""
+
+    closed: reactive[tuple] = reactive(())
+
+    def rebuild(self) -> None:
+        self.watch_closed(self.closed)
+
+    def watch_closed(self, closed: tuple) -> None:
+        pal = palette(self.app)
+        if not closed:
+            self.show(Text("No closed position yet.", pal["muted"]))
+            return
+        rows = [cols(("Time", 8, "<"), ("Position", 15, "<"), ("Ended", 9, "<"), ("Result", 10, ">"))]
+        for e in reversed(closed[-30:]):
+            result = Text(fmt.units_cents(-e.loss, signed=True), pal["good"] if e.loss < 0 else pal["bad"])
+            rows.append(cols((fmt.clock(e.tick), 8, "<"), (f"{e.side} {e.contract}", 15, "<"),
+                             (e.outcome, 9, "<"), (result, 10, ">")))
+        rows.append(Text("e: the post-mortem of the last one", pal["muted"]))
+        self.show(lines(*rows))
 
 
 class AccountPanel(TextPanel):

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from ..engine import actions as A
@@ -31,7 +31,7 @@ from .draft import final_order, preview_order
 from .feed import EventFeed, feed_lines
 from .messages import FrameReady, GameHalted
 from .palette import palette
-from .panels import AccountPanel, MarginBanner, MarketPanel, PositionPanel, StatusBar
+from .panels import AccountPanel, HistoryPanel, MarginBanner, MarketPanel, PositionPanel, StatusBar
 from .runner import SPEEDS, GameRunner, Halt
 from .ticket import OrderTicket
 
@@ -40,7 +40,8 @@ DANGER_MODES = {"pause": "the game pauses and drops to 1x", "slow": "the game dr
                 "off": "the game keeps its speed"}
 DANGER_DEFAULT = "pause"  # new players get time to react
 CALL_ON, CALL_OFF = WARNING_RATIO, REARM_RATIO  # the banner follows the engine's margin call
-PANELS = {"tab-ticket": ("#ticket",), "tab-position": ("#position", "#account"), "tab-market": ("#market",)}
+PANELS = {"tab-ticket": ("#ticket",), "tab-position": ("#position", "#account"), "tab-market": ("#market",),
+          "tab-history": ("#history",)}
 
 
 def suggested_margin(pos, available: float) -> float:
@@ -52,6 +53,23 @@ def suggested_margin(pos, available: float) -> float:
     return math.floor(amount * 100) / 100 if amount > 0 else 0.0
 
 
+HINTS = {
+    "chart": "space play/pause · b long · s short · c close · a margin · l leverage · e why? · Tab: the ticket",
+    "t-type": "Market fills now; a limit rests at its price (or fills at once if it crosses the book); stop-loss"
+              " and take-profit close at market when the mark reaches their price.",
+    "t-contract": "Perp: no expiry, funding every interval. Quarterly: no funding, settles at the index at expiry.",
+    "t-margin": "Isolated: only this position's margin is at risk. Cross: the whole wallet backs it.",
+    "t-size": "Size in BTC (or USD at the mark). Max size: the most your free balance opens at this leverage.",
+    "t-unit": "Type the size in BTC or in USD (turned into whole 0.001 BTC lots at the mark).",
+    "t-lev": "Margin = notional / leverage. Higher leverage, closer liquidation price. l cycles presets.",
+    "t-price": "The limit price (limit orders) or trigger price (stop-loss, take-profit), USD.",
+    "t-sl": "A stop-loss attached at entry: the preview shows what you lose if it fills. Enter: back to the game.",
+    "t-tp": "A take-profit attached at entry: the preview shows what you make if it fills.",
+    "t-reduce": "Reduce-only: the order can only shrink your position, never open or flip one.",
+    "t-buy": "Place the ticket's order as a buy / long (key b).",
+    "t-sell": "Place the ticket's order as a sell / short (key s).",
+    "side-tabs": "Ticket, position, market: v switches panels when the screen is small.",
+}
 HIGH_LEVERAGE = 50
 MOST_OF_THE_WALLET = 0.5
 
@@ -84,11 +102,12 @@ def _combine(long_why: str, short_why: str) -> str:
 
 class PlayScreen(BaseScreen):
     AUTO_FOCUS = "#chart"
+    # the footer shows what a player needs at 80 columns; the rest is in the palette (Ctrl+P) and the help
     BINDINGS = [
-        Binding("space", "toggle_pause", "Play/Pause"),
-        Binding("n", "step", "Step"),
-        Binding("plus,equals_sign,right_square_bracket", "faster", "Faster"),
-        Binding("minus,left_square_bracket", "slower", "Slower"),
+        Binding("space", "toggle_pause", "Play", priority=True),  # from every field, even while typing
+        Binding("n", "step", "Step", show=False),
+        Binding("plus,equals_sign,right_square_bracket", "faster", "Faster", show=False),
+        Binding("minus,left_square_bracket", "slower", "Slower", show=False),
         Binding("1", "speed(1)", "1x", show=False),
         Binding("2", "speed(5)", "5x", show=False),
         Binding("3", "speed(20)", "20x", show=False),
@@ -96,10 +115,11 @@ class PlayScreen(BaseScreen):
         Binding("b", "submit('long')", "Long"),
         Binding("s", "submit('short')", "Short"),
         Binding("c", "close_position", "Close"),
-        Binding("a", "add_margin", "Add margin"),
-        Binding("r", "reduce", "Reduce ½"),
+        Binding("a", "margin", "Margin"),
+        Binding("r", "reduce", "Reduce ½", show=False),
+        Binding("l", "leverage_preset", "Leverage", show=False),
         Binding("x", "cancel_orders", "Cancel orders", show=False),
-        Binding("e", "explain", "Where did it go?"),
+        Binding("e", "explain", "Why?"),
         Binding("v", "next_panel", "Panels", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "end_session", "End"),
@@ -138,16 +158,20 @@ class PlayScreen(BaseScreen):
                 yield EventFeed(id="feed")
             with VerticalScroll(id="side", can_focus=False):
                 yield Tabs(Tab("Ticket", id="tab-ticket"), Tab("Position", id="tab-position"),
-                           Tab("Market", id="tab-market"), id="side-tabs")
+                           Tab("Market", id="tab-market"), Tab("History", id="tab-history"), id="side-tabs")
                 yield OrderTicket(id="ticket", classes="panel -shown")
                 yield PositionPanel(id="position", classes="panel")
                 yield AccountPanel(id="account", classes="panel")
                 yield MarketPanel(id="market", classes="panel")
-        yield Footer()
+                yield HistoryPanel(id="history", classes="panel")
+        yield Static("", id="hint", markup=False)
+        yield Footer(compact=True)  # every key a player needs fits in 80 columns
 
     def on_mount(self) -> None:
         self.status = self.query_one(StatusBar)
         self.status.title = self.scenario_title
+        self.status.badge = {"replay": "REPLAY", "daily": f"DAILY {self.spec.daily_date or ''}".strip()}.get(
+            self.spec.kind, "")
         self.chart = self.query_one(PriceChart)
         self.chart.border_title = "BTC-PERP"
         self.feed = self.query_one(EventFeed)
@@ -160,6 +184,8 @@ class PlayScreen(BaseScreen):
         self.account.border_title = "Account"
         self.market = self.query_one(MarketPanel)
         self.market.border_title = "Market"
+        self.history = self.query_one(HistoryPanel)
+        self.history.border_title = "Trade history"
         self.banner = self.query_one(MarginBanner)
         self.banner.display = False
         self.run_worker(self._clock_thread, thread=True, name="game-clock", group="clock")
@@ -193,8 +219,12 @@ class PlayScreen(BaseScreen):
         me = f.me
         self.position.player = me
         self.account.player = me
+        self.ticket.equity = me.equity
         self.market.set_frame(f)
         events = self.runner.drain_events()
+        closed = tuple(e for e in events if isinstance(e, ev.PositionClosed) and e.player == self.runner.trader)
+        if closed:
+            self.history.closed = self.history.closed + closed
         if events:
             self.feed.add(feed_lines(events, self.runner.trader, palette(self.app)))
             self._alerts(events)
@@ -374,16 +404,35 @@ class PlayScreen(BaseScreen):
         qty = None if lots < 2 else (lots // 2) / 1000
         self.act(A.ClosePosition(qty=qty), f"Reduced by {fmt.btc(qty or pos.qty)} BTC")
 
-    def action_add_margin(self) -> None:
+    def action_margin(self) -> None:
+        """Add (or remove) margin: a typed amount, prefilled to bring the ratio back to 50 %."""
+        from .margin_dialog import MarginDialog
+
         pos = self._perp_position()
         if pos is None:
             self.notify("No open position to add margin to.", markup=False)
             return
-        amount = suggested_margin(pos, self.runner.frame.me.available)
-        if amount <= 0:
-            self.notify("No free balance to add: reduce or close instead.", severity="warning", markup=False)
+        if pos.cross:
+            self.notify("A cross position uses the whole wallet: there is no margin to move.", markup=False)
             return
-        self.act(A.AddMargin(amount=amount), f"Added {fmt.usd(amount)} margin")
+        me = self.runner.frame.me
+        removable = pos.margin - pos.notional / max(pos.leverage, 1)
+
+        def chosen(answer) -> None:
+            if answer is None:
+                return
+            verb, amount = answer
+            action = A.AddMargin(amount=amount) if verb == "add" else A.RemoveMargin(amount=amount)
+            self.act(action, f"{'Added' if verb == 'add' else 'Removed'} {fmt.usd(amount)} margin")
+
+        self.app.push_screen(MarginDialog(suggested_margin(pos, me.available), me.available, removable), chosen)
+
+    def action_leverage_preset(self) -> None:
+        """l cycles the ticket's leverage through 2, 5, 10, 20, 50, 100x (up to the venue's maximum)."""
+        from .draft import next_preset
+
+        top = self.runner.frame.snapshot.max_leverage if self.runner.frame else 125
+        self.ticket.set_leverage(next_preset(self.ticket.draft.leverage, top))
 
     def action_cancel_orders(self) -> None:
         orders = self.runner.frame.me.orders
@@ -394,6 +443,15 @@ class PlayScreen(BaseScreen):
 
     def action_focus_chart(self) -> None:
         self.chart.focus()
+
+    @on(OrderTicket.Done)
+    def _done_editing(self) -> None:
+        self.chart.focus()
+
+    def on_descendant_focus(self, event) -> None:
+        """One line of help for whatever has the keys (a terminal has no hover tooltips)."""
+        widget_id = getattr(event.widget, "id", None) or getattr(event.widget.parent, "id", None) or ""
+        self.query_one("#hint", Static).update(HINTS.get(widget_id, HINTS["chart"]))
 
     def action_next_panel(self) -> None:
         tabs = self.query_one(Tabs)
@@ -507,7 +565,8 @@ class PlayScreen(BaseScreen):
         yield "Open short (ticket)", "Place the ticket's order as a sell / short", lambda: self.place("short")
         yield "Close position", "Close the whole perpetual position at market", self.action_close_position
         yield "Reduce position by half", "Close half of the position at market", self.action_reduce
-        yield "Add margin", "Add enough margin to bring the ratio to 50 %", self.action_add_margin
+        yield "Add or remove margin", "Type an amount for the isolated position", self.action_margin
+        yield "Next leverage preset", "2, 5, 10, 20, 50, 100x in the ticket (key l)", self.action_leverage_preset
         yield "Cancel all orders", "Cancel every open order", self.action_cancel_orders
         for o in self.runner.frame.me.orders:
             yield f"Cancel order #{o.id}", o.text, lambda o=o: self.act(A.CancelOrder(order_id=o.id))

@@ -90,7 +90,7 @@ async def test_margin_call_pauses_at_1x_and_shows_the_danger_state_until_it_reco
         await pilot.pause()
         assert screen.banner.display
         before = me(app).positions[0].margin_ratio
-        await pilot.press("a")  # one-key remedy: add margin
+        await pilot.press("a", "enter")  # add margin: the dialog suggests an amount, Enter adds it
         await pilot.pause()
         assert me(app).positions[0].margin_ratio < min(before, 0.7)
         screen.runner.advance(1)
@@ -470,3 +470,91 @@ async def test_session_end_name_has_focus_enter_saves_and_leaving_unsaved_asks(a
         await pilot.pause()
         assert end.saved is not None and end.saved.ok
         assert app.store.sessions()[0]["name"] == "ada"
+
+
+async def test_enter_in_a_field_gives_the_keys_back_and_space_always_plays(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.click("#t-lev")
+        await pilot.press("home", "ctrl+k", "2", "0", "enter")
+        await pilot.pause()
+        assert app.focused is screen.chart  # not the reduce-only checkbox
+        assert not screen.ticket.draft.reduce_only
+        await pilot.press("space")
+        await pilot.pause()
+        assert not screen.paused
+        await pilot.click("#t-size")
+        await pilot.press("space")  # from inside a text field too
+        await pilot.pause()
+        assert screen.paused and screen.ticket.draft.size == "0.1"
+        assert "Size in BTC" in screen.query_one("#hint").render().plain  # a one-line hint for the field
+
+
+async def test_number_fields_refuse_letters_and_control_characters(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.click("#t-size")
+        await pilot.press("home", "ctrl+k", "1", "e", "5", "-", "escape")
+        await pilot.pause()
+        assert screen.ticket.draft.size == "15"
+        field = screen.query_one("#t-price")
+        screen.query_one("#t-type").value = "limit"
+        await pilot.pause()
+        field.insert_text_at_cursor("\x1b[2J")
+        assert field.value == ""
+
+
+async def test_a_stop_loss_attached_at_entry_shows_its_loss_and_is_placed(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        mark = screen.runner.frame.snapshot.market.mark
+        await fill_ticket(pilot, "0.2", "10")
+        screen.query_one("#t-sl").value = f"{round(mark * 0.98, 1)}"
+        screen.query_one("#t-tp").value = f"{round(mark * 1.03, 1)}"
+        await pilot.pause()
+        long_preview = screen.ticket.previews[0]
+        assert long_preview.ok and long_preview.stop_loss_loss > 0 and long_preview.take_profit_gain > 0
+        table = screen.query_one("#t-preview").render().plain
+        assert "If SL fills" in table and "If TP fills" in table and "%" in table
+        assert long_preview.max_qty > 0.2 and "Max size" in table
+        assert not screen.ticket.previews[1].ok  # the same stop is on the wrong side for a short
+        await order(pilot, "b")
+        kinds = sorted(o.type for o in me(app).orders)
+        assert kinds == ["stop_loss", "take_profit"] and all(o.qty == 0.2 for o in me(app).orders)
+        await pilot.press("c")
+        await pilot.pause()
+        assert me(app).orders == ()  # nothing left to reduce: cancelled at once
+
+
+async def test_typed_margin_quarterly_presets_realised_pnl_and_history(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.query_one("#t-contract").value = "quarterly"
+        await fill_ticket(pilot, "0.2", "10")
+        await order(pilot, "b")
+        (pos,) = me(app).positions
+        assert pos.contract == "quarterly"
+        screen.query_one("#t-contract").value = "perp"
+        await order(pilot, "b")
+        perp = next(p for p in me(app).positions if p.contract == "perp")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"123.45", "enter")
+        await pilot.pause()
+        after = next(p for p in me(app).positions if p.contract == "perp")
+        assert round(after.margin - perp.margin, 2) == 123.45
+        for _ in range(3):
+            await pilot.press("l")
+            await pilot.pause()
+        assert screen.ticket.draft.leverage == "100"  # 10 -> 20 -> 50 -> 100
+        screen.runner.advance(120)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        fills = [line.plain for line in screen.query_one("#feed").lines if "FILL" in line.plain]
+        assert "realised P&L" in fills[-1]
+        assert screen.history.closed and "perp" in screen.history.render().plain

@@ -63,7 +63,7 @@ def test_ticket_parsing():
     assert leverage_of(Draft(leverage="50x")) == (50, "")
     assert leverage_of(Draft(leverage=""))[0] is None
     assert "whole number" in leverage_of(Draft(leverage="2.5"))[1]
-    assert "between" in leverage_of(Draft(leverage="0"))[1]
+    assert "1 or more" in leverage_of(Draft(leverage="0"))[1]
     assert size_text(Draft(size="1000", unit="USD"), 43_000.0) == "0.023"
     assert size_text(Draft(size="10", unit="USD"), 43_000.0) == "0.000"  # the engine refuses: less than a lot
     assert size_text(Draft(size="abc", unit="USD"), 43_000.0) == "abc"

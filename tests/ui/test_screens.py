@@ -58,6 +58,7 @@ async def test_daily_challenge_uses_todays_seed(app_factory):
         assert isinstance(screen, PlayScreen)
         assert screen.spec.kind == "daily" and screen.spec.daily_date == daily_key(dt.date.today())
         assert screen.game.seed == daily_seed(dt.date.today())
+        assert f"DAILY {daily_key(dt.date.today())}" in screen.query_one("#status").render().plain  # labelled
 
 
 async def test_lessons_entry_never_crashes(app_factory):
@@ -145,7 +146,7 @@ async def test_command_palette_offers_the_play_actions(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("Play / pause", "Speed 100x", "Close position", "Add margin", "Where did my margin go?",
+        for wanted in ("Play / pause", "Speed 100x", "Close position", "Add or remove margin", "Where did my margin go?",
                        "End session", "Help and glossary", "Theme"):
             assert wanted in titles
         await pilot.press("ctrl+p")
