@@ -31,7 +31,7 @@ INDEX_VERSION = 1  # format of liqgame.json; a higher number means "written by a
 NAME_MAX = 24
 DEFAULT_NAME = "player"
 TEXT_MAX = 128
-KINDS = ("free", "daily", "lesson")
+KINDS = ("free", "daily", "lesson", "branch")  # branch: a new game started from a replay
 LESSON_STATUSES = ("new", "passed")
 SESSION_ID_RE = re.compile(r"[0-9a-f]{12}")
 

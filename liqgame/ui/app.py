@@ -98,6 +98,18 @@ class LiqApp(App):
             return
         self.push_screen(LessonsScreen())
 
+    def branch_replay(self, spec: GameSpec, tick: int) -> None:
+        """A new game from a replay's moment: the saved actions up to ``tick`` replay, then the player plays on."""
+        import dataclasses
+
+        script = tuple(d for d in spec.script if int(d.get("tick", 0)) <= tick)
+        branch = dataclasses.replace(spec, kind="branch", script=script, ticks=None, branched_from=spec.branched_from)
+        self.action_menu()
+        self.start_game(branch, paused=True)
+        self.play_screen.runner.advance(tick)
+        self.notify(f"A new game from {tick} s of the replay: your orders from here are a new session.",
+                    title="BRANCH", markup=False, timeout=6)
+
     async def action_quit(self) -> None:
         """Ctrl+Q: a game under way (or a score not saved yet) is never lost without asking."""
         from .confirm import ChoiceScreen
@@ -161,7 +173,7 @@ def run_replay(record: dict, actions: list[dict], args) -> int:
     from ..store import resolve_data_dir
 
     spec = GameSpec(GameConfig.from_dict(record["config"]), kind="replay", player_name=str(record.get("name", "")),
-                    script=tuple(actions))
+                    script=tuple(actions), ticks=int(record["ticks"]), branched_from=record.get("id"))
     LiqApp(data_dir=resolve_data_dir(getattr(args, "data_dir", None)), game=spec, paused=False).run()
     return 0
 

@@ -124,7 +124,10 @@ class PlayScreen(BaseScreen):
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "end_session", "End"),
         Binding("escape", "focus_chart", "Chart", show=False),
+        Binding("j", "seek", "Next event", show=False),
+        Binding("B", "branch", "Branch", show=False),
     ]
+    REPLAY_WORDS = "This is a replay: it cannot take orders. j jumps to the next event; B starts a new game from here."
 
     paused: reactive[bool] = reactive(True, init=False)
     speed: reactive[int] = reactive(SPEEDS[0], init=False)
@@ -134,7 +137,8 @@ class PlayScreen(BaseScreen):
         self.spec = spec
         self.game = make_game(spec.config)
         self.runner = GameRunner(self.game, on_frame=lambda: self.post_message(FrameReady()),
-                                 on_halt=lambda h: self.post_message(GameHalted(h)), script=spec.script)
+                                 on_halt=lambda h: self.post_message(GameHalted(h)), script=spec.script,
+                                 duration=spec.ticks)
         self.set_reactive(PlayScreen.paused, paused)
         self.set_reactive(PlayScreen.speed, speed)
         self.runner.set_speed(speed)
@@ -170,8 +174,8 @@ class PlayScreen(BaseScreen):
     def on_mount(self) -> None:
         self.status = self.query_one(StatusBar)
         self.status.title = self.scenario_title
-        self.status.badge = {"replay": "REPLAY", "daily": f"DAILY {self.spec.daily_date or ''}".strip()}.get(
-            self.spec.kind, "")
+        self.status.badge = {"replay": "REPLAY", "branch": "BRANCH",
+                             "daily": f"DAILY {self.spec.daily_date or ''}".strip()}.get(self.spec.kind, "")
         self.chart = self.query_one(PriceChart)
         self.chart.border_title = "BTC-PERP"
         self.feed = self.query_one(EventFeed)
@@ -186,6 +190,11 @@ class PlayScreen(BaseScreen):
         self.market.border_title = "Market"
         self.history = self.query_one(HistoryPanel)
         self.history.border_title = "Trade history"
+        if self.read_only:
+            self.ticket.disabled = True
+            self.ticket.border_title = "Order ticket · REPLAY (read-only)"
+            self.query_one("#hint", Static).update("REPLAY · space play/pause · +/- speed · j next event · "
+                                                   "B new game from here · q back")
         self.banner = self.query_one(MarginBanner)
         self.banner.display = False
         self.run_worker(self._clock_thread, thread=True, name="game-clock", group="clock")
@@ -315,7 +324,38 @@ class PlayScreen(BaseScreen):
     def _submit(self, event: OrderTicket.Submit) -> None:
         self.place(event.side)
 
+    @property
+    def read_only(self) -> bool:
+        return self.spec.kind == "replay"
+
+    def refuse_in_replay(self) -> bool:
+        if self.read_only:
+            self.notify(self.REPLAY_WORDS, title="REPLAY", markup=False, timeout=6)
+        return self.read_only
+
+    def action_seek(self) -> None:
+        """j: jump to the next event of the session (a replay's seek; also works in a game)."""
+        if self.runner.resume_after_halt():
+            self.paused = True
+            n = self.runner.seek()
+            self.notify(f"Jumped {fmt.clock(n)} to the next event." if n else "Nothing more happens.",
+                        markup=False, timeout=3)
+
+    def action_branch(self) -> None:
+        """B in a replay: a new, separately scored game from this moment (the same seed and actions so far)."""
+        if not self.read_only:
+            return
+        from .confirm import ConfirmScreen
+
+        self.paused = True
+        tick = self.runner.game.tick
+        self.app.push_screen(ConfirmScreen(f"Start a new game from {fmt.clock(tick)} of this replay? It is a new "
+                                           f"session, labelled as a branch, scored on its own."),
+                             lambda ok: self.app.branch_replay(self.spec, tick) if ok else None)
+
     def place(self, side: str, confirmed: bool = False) -> bool:
+        if self.refuse_in_replay():
+            return False
         """Preview the ticket's order for ``side``; only a valid order reaches the engine.
 
         An order at 50x or more, or one that commits most of the free balance, is asked about
@@ -344,6 +384,8 @@ class PlayScreen(BaseScreen):
 
     def act(self, action: A.Action, done: str = "") -> bool:
         """Apply a one-key action; a refusal is shown as a toast with the engine's reason."""
+        if self.refuse_in_replay():
+            return False
         result = self.runner.apply(action)
         if not result.ok:
             self.notify(result.reason, title="Refused", severity="warning", markup=False)
@@ -408,6 +450,8 @@ class PlayScreen(BaseScreen):
         """Add (or remove) margin: a typed amount, prefilled to bring the ratio back to 50 %."""
         from .margin_dialog import MarginDialog
 
+        if self.refuse_in_replay():
+            return
         pos = self._perp_position()
         if pos is None:
             self.notify("No open position to add margin to.", markup=False)
@@ -449,6 +493,8 @@ class PlayScreen(BaseScreen):
         self.chart.focus()
 
     def on_descendant_focus(self, event) -> None:
+        if self.read_only:
+            return
         """One line of help for whatever has the keys (a terminal has no hover tooltips)."""
         widget_id = getattr(event.widget, "id", None) or getattr(event.widget.parent, "id", None) or ""
         self.query_one("#hint", Static).update(HINTS.get(widget_id, HINTS["chart"]))

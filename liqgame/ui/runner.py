@@ -111,14 +111,14 @@ class GameRunner:
     """Owns one :class:`Game`; see the module docstring for the threading contract."""
 
     def __init__(self, game: Game, *, on_frame: Callable[[], None] | None = None,
-                 on_halt: Callable[[Halt], None] | None = None, script=()):
+                 on_halt: Callable[[Halt], None] | None = None, script=(), duration: int | None = None):
         self.game = game
         self.session = Session(game, ActionScript.from_log(script), on_events=self._absorb)  # a replay's actions
         self.lock = threading.Lock()
         self.on_frame = on_frame
         self.on_halt = on_halt
         self.trader = game.players[0].trader
-        self.duration = int(game.scenario.duration_s)
+        self.duration = int(game.scenario.duration_s if duration is None else duration)
         self.speed = SPEEDS[0]
         self.paused = True
         self.halted: Halt | None = None
@@ -243,6 +243,16 @@ class GameRunner:
         """Step up to ``ticks`` ticks on the calling thread (tests, benches); stops at a halt."""
         n = 0
         while n < ticks and not self.halted:
+            self._tick_once()
+            n += 1
+        self.publish()
+        return n
+
+    def seek(self, limit: int = 86_400) -> int:
+        """Step to the player's next event (a replay's next action, fill, call, liquidation...); returns ticks."""
+        start = len(self.player_events)
+        n = 0
+        while n < limit and not self.halted and len(self.player_events) == start:
             self._tick_once()
             n += 1
         self.publish()

@@ -8,6 +8,8 @@ from liqgame.store import Store
 from liqgame.ui.app import LiqApp
 from liqgame.ui.base import GameSpec
 
+from .conftest import fill_ticket
+
 
 def saved_session(tmp_path):
     g = make_game(GameConfig(seed=21, scenario="chop", bots=200, players=("ann",)))
@@ -36,3 +38,39 @@ async def test_replay_reaches_the_same_final_state(tmp_path):
         await pilot.pause()
         assert runner.game.tick == record["ticks"]
         assert runner.game.state_hash() == record["state_hash"] == original.state_hash()
+
+
+async def test_a_replay_is_read_only_labelled_seekable_and_can_branch(tmp_path):
+    from liqgame.ui.confirm import ConfirmScreen
+
+    store, sid, original = saved_session(tmp_path)
+    record, actions = store.load_session(sid)
+    spec = GameSpec(GameConfig.from_dict(record["config"]), kind="replay", player_name="ann", script=tuple(actions),
+                    ticks=int(record["ticks"]))
+    app = LiqApp(data_dir=tmp_path / "data", game=spec, paused=True, clock=False, no_blink=True)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = app.play_screen
+        assert "REPLAY" in screen.query_one("#status").render().plain
+        await pilot.press("b")  # a new order in a replay: refused, nothing changes
+        await pilot.pause()
+        assert screen.runner.game.log == [] and any(n.title == "REPLAY" for n in app._notifications)
+        await pilot.press("j")  # seek: to the logged order at tick 5
+        await pilot.pause()
+        assert screen.runner.game.tick == 5 and screen.runner.frame.me.positions
+        await pilot.press("j")  # then to the close at tick 205
+        await pilot.pause()
+        assert screen.runner.game.tick == 205 and not screen.runner.frame.me.positions
+        hash_at = screen.runner.game.state_hash()
+        await pilot.press("B")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        branch = app.play_screen
+        assert branch is not screen and branch.spec.kind == "branch" and not branch.read_only
+        assert branch.runner.game.tick == 205 and branch.runner.game.state_hash() == hash_at
+        assert "BRANCH" in branch.query_one("#status").render().plain
+        await fill_ticket(pilot, "0.1", "5")
+        await pilot.press("b")
+        await pilot.pause()
+        assert branch.runner.frame.me.positions  # the branch takes orders: it is a new session
