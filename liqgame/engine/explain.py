@@ -70,7 +70,7 @@ def _category(cause: Cause, group: int, group_name: str, amount: int) -> tuple[s
     if group == G_POOL:
         if cause == Cause.POOL_TAKEOVER:
             return ("liquidity pool take-over", "liquidity pool")
-        return ("liquidity pool (counterparty)", "liquidity pool")
+        return ("liquidity pool as counterparty", "liquidity pool")
     if group_name.startswith("player "):
         return (group_name, "other players")
     if amount >= 0:
@@ -185,7 +185,7 @@ def narrative(name: str, net: int, by_category, rulebook: str) -> str:
     """One plain paragraph: what the loss (or gain) was and where it went."""
     name = "You" if name == "you" else name
     if net == 0:
-        return f"{name} ended exactly where they started: nothing was lost."
+        return f"{name} ended exactly where {'you' if name == 'You' else 'they'} started: nothing was lost."
     if net < 0:
         src = ", ".join(f"{k} {fmt_usd(-v)}" for k, v in by_category if v < 0)
         return (f"{name} made {fmt_usd(-net)} net. Profits come from other traders' losses: "

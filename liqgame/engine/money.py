@@ -137,6 +137,15 @@ def split_pro_rata(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """"1 long", "3 longs": counts read as English.
+
+    >>> plural(1, "liquidation"), plural(2, "liquidation"), plural(0, "ADL hit", "ADL hits")
+    ('1 liquidation', '2 liquidations', '0 ADL hits')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def fmt_usd(units, signed: bool = False) -> str:
     """Units -> '$1,234.56' (cents shown; the exact units stay in the engine)."""
     usd = units_to_usd(units)

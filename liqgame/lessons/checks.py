@@ -19,7 +19,7 @@ import numpy as np
 
 from ..engine import events as ev
 from ..engine.game import RESTRICT_LEVERAGE
-from ..engine.money import fmt_usd, units_to_usd
+from ..engine.money import fmt_usd, plural, units_to_usd
 from ..engine.rulebooks import RULEBOOKS
 
 
@@ -224,7 +224,7 @@ def liquidated(run, p, numbers):
         times = "" if p["min_count"] == 1 else f" {len(match)} times"
         return Outcome(True, f"your {what} was liquidated{times}", _liq_numbers(run, match[0], len(match)))
     others = len(run.player_liquidations())
-    extra = f" ({others} other liquidation(s) did not match)" if others > len(match) else ""
+    extra = f" ({plural(others, 'other liquidation')} did not match)" if others > len(match) else ""
     need = "" if p["min_count"] == 1 else f" {p['min_count']} times (so far {len(match)})"
     return Outcome(False, f"your {what} was not liquidated{need}{extra}")
 
@@ -576,7 +576,7 @@ def account_restricted(run, p, numbers):
     ps = run.game.players[0]
     liqs = run.player_liquidations()
     if ps.restricted_until < 0:
-        return Outcome(False, f"your account was not restricted ({len(liqs)} liquidation(s) so far)")
+        return Outcome(False, f"your account was not restricted ({plural(len(liqs), 'liquidation')} so far)")
     from ..engine.game import RESTRICT_AFTER
 
     tick = liqs[RESTRICT_AFTER - 1].tick if len(liqs) >= RESTRICT_AFTER else ps.restricted_until

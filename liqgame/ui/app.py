@@ -28,7 +28,7 @@ class LiqApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, *, data_dir: str | Path | None = None, game: GameSpec | None = None, paused: bool = True,
-                 speed: int = 1, clock: bool = True, no_blink: bool = False, store=None):
+                 speed: int = 1, clock: bool = True, no_blink: bool = False, store=None, welcome: bool = True):
         super().__init__()
         self.data_dir = data_dir
         self.initial_game = game
@@ -37,6 +37,7 @@ class LiqApp(App):
         self.use_clock = clock
         self.no_blink = no_blink
         self.store = store
+        self.welcome = welcome  # tests of the menu may skip the first-launch welcome
         self.settings: dict = {}
         self._theme_loaded = False
 
@@ -53,6 +54,10 @@ class LiqApp(App):
         if self.initial_game is not None:
             self.start_game(self.initial_game, paused=self.start_paused, speed=self.start_speed,
                             clock=self.use_clock)
+        elif self.welcome and not self.settings.get("welcomed"):
+            from .welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen(), self._welcomed)
         for w in warnings:
             self.notify(w, title="Saved data", severity="warning", timeout=12, markup=False)
 
@@ -71,6 +76,19 @@ class LiqApp(App):
         except Exception:
             self.settings = {}
         return list(self.store.warnings)
+
+    def _welcomed(self, choice: str | None) -> None:
+        """First launch only: remember it, then start what the player picked."""
+        self.settings["welcomed"] = True
+        if self.store is not None:
+            self.store.save_settings(welcomed=True)
+        if choice == "guided":
+            from ..engine.game import GameConfig
+
+            self.start_game(GameSpec(GameConfig(scenario="calm"), kind="free", guided=True), paused=True,
+                            clock=self.use_clock)
+        elif choice == "lesson":
+            self.action_lessons()
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_loaded and self.store is not None and self.settings.get("theme") != theme:

@@ -54,3 +54,4 @@ class GameSpec:
     script: tuple = ()  # a saved session's action log (dicts with a "tick"), applied as time reaches each tick
     ticks: int | None = None  # a replay ends where the saved session ended (None: the scenario's duration)
     branched_from: str | None = None  # a new session started from a replay: the replayed session's id
+    guided: bool = False  # the guided first trade: a coach line walks the player through one position

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ..engine import events as ev
+from ..engine.money import plural
 from . import fmt
 
 
@@ -29,7 +30,7 @@ def _crowd_lines(batch: list[ev.CrowdLiquidations], pal: dict) -> list[Text]:
         where = fmt.price(lo) if lo == hi else f"{fmt.price(lo)}–{fmt.price(hi)}"
         t = Text(f"{fmt.clock(batch[-1].tick)} ", pal["muted"])
         t.append("CROWD LIQ ", pal["heat_longs"] if side == "long" else pal["heat_shorts"])
-        t.append(f"{count} {side}s, {qty:,.3f} BTC @ {where}")
+        t.append(f"{plural(count, side)}, {qty:,.3f} BTC @ {where}")
         fund = sum(e.fund_change for e in batch if getattr(e, f"{side}_count"))
         if fund:
             t.append(f"  fund {'+' if fund > 0 else ''}{fmt.usd_short(fund / 10_000)}", pal["muted"])

@@ -117,6 +117,7 @@ class PlayScreen(BaseScreen):
         Binding("c", "close_position", "Close"),
         Binding("a", "margin", "Margin"),
         Binding("r", "reduce", "Reduce ½", show=False),
+        Binding("t", "protect", "Stop 2 %", show=False),
         Binding("l", "leverage_preset", "Leverage", show=False),
         Binding("x", "cancel_orders", "Cancel orders", show=False),
         Binding("e", "explain", "Why?"),
@@ -147,6 +148,9 @@ class PlayScreen(BaseScreen):
         self._call_on = False
         self._timer = None
         self._last_loss: ev.PositionClosed | None = None  # a stop-out or losing close offers its post-mortem
+        self.coach_step = "open" if spec.guided else None  # the guided first trade's current step
+        self._opened_at: int | None = None
+        self._explained = False
         from ..assets_io import scenarios
 
         self.scenario_title = scenarios()[spec.config.scenario].title if spec.config.scenario in scenarios() \
@@ -239,6 +243,21 @@ class PlayScreen(BaseScreen):
             self._alerts(events)
         self._update_banner(f)
         self.refresh_previews()
+        self._coach(f)
+
+    def _coach(self, f) -> None:
+        """The guided first trade: the next step, in the hint line, once the last one is done."""
+        if self.coach_step is None:
+            return
+        from .coach import next_step, text_of
+
+        if f.me.positions and self._opened_at is None:
+            self._opened_at = f.snapshot.tick
+        since = f.snapshot.tick - self._opened_at if self._opened_at is not None else 0
+        self.coach_step = next_step(self.coach_step, f, since, self._explained)
+        hint = self.query_one("#hint", Static)
+        hint.update(text_of(self.coach_step))
+        hint.add_class("-coach")
 
     def _alerts(self, events) -> None:
         """Margin calls and the engine's notices get a bell and a toast, not just a feed line."""
@@ -493,7 +512,7 @@ class PlayScreen(BaseScreen):
         self.chart.focus()
 
     def on_descendant_focus(self, event) -> None:
-        if self.read_only:
+        if self.read_only or self.coach_step is not None:
             return
         """One line of help for whatever has the keys (a terminal has no hover tooltips)."""
         widget_id = getattr(event.widget, "id", None) or getattr(event.widget.parent, "id", None) or ""
@@ -552,12 +571,29 @@ class PlayScreen(BaseScreen):
         def closed(result: str | None) -> None:
             if result == "end":
                 self.end_session()
+            else:
+                self.runner.publish()  # a fresh frame: the coach and the panels catch up
 
         self.app.push_screen(PostMortemScreen(data), closed)
 
     def action_explain(self) -> None:
         self.paused = True
+        self._explained = True
         self.show_postmortem(None)
+
+    def action_protect(self) -> None:
+        """t: a stop-loss 2 % behind the perpetual position's entry, for the whole position."""
+        pos = self._perp_position()
+        if pos is None:
+            self.notify("No open position to protect.", markup=False)
+            return
+        if any(o.type == "stop_loss" and o.contract == "perp" for o in self.runner.frame.me.orders):
+            self.notify("This position already has a stop-loss (x cancels orders).", markup=False)
+            return
+        long_ = pos.side == "long"
+        price = round(pos.entry * (0.98 if long_ else 1.02), 1)
+        self.act(A.PlaceOrder(side="sell" if long_ else "buy", type="stop_loss", qty=pos.qty, price=price),
+                 f"Stop-loss at {fmt.price(price)}: 2 % behind the entry")
 
     def action_end_session(self) -> None:
         if self.runner.halted and self.runner.halted.reason == "end":
@@ -613,6 +649,9 @@ class PlayScreen(BaseScreen):
         yield "Reduce position by half", "Close half of the position at market", self.action_reduce
         yield "Add or remove margin", "Type an amount for the isolated position", self.action_margin
         yield "Next leverage preset", "2, 5, 10, 20, 50, 100x in the ticket (key l)", self.action_leverage_preset
+        yield "Protect: stop-loss 2 % behind the entry", "A reduce-only stop for the whole position (key t)", \
+            self.action_protect
+        yield "Jump to the next event", "Step until something happens to you (key j)", self.action_seek
         yield "Cancel all orders", "Cancel every open order", self.action_cancel_orders
         for o in self.runner.frame.me.orders:
             yield f"Cancel order #{o.id}", o.text, lambda o=o: self.act(A.CancelOrder(order_id=o.id))

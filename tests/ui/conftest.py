@@ -14,9 +14,10 @@ SCENARIO = "long-squeeze"
 
 
 def make_app(tmp_path, *, seed: int = SEED, scenario: str = SCENARIO, bots: int = 200, rulebook="insurance-first",
-             clock: bool = False, start: bool = True, **kw) -> LiqApp:
+             clock: bool = False, start: bool = True, welcome: bool = False, **kw) -> LiqApp:
     spec = GameSpec(GameConfig(seed=seed, scenario=scenario, rulebook=rulebook, bots=bots)) if start else None
-    return LiqApp(data_dir=tmp_path / "data", game=spec, paused=True, clock=clock, no_blink=True, **kw)
+    return LiqApp(data_dir=tmp_path / "data", game=spec, paused=True, clock=clock, no_blink=True, welcome=welcome,
+                  **kw)
 
 
 @pytest.fixture

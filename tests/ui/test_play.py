@@ -558,3 +558,41 @@ async def test_typed_margin_quarterly_presets_realised_pnl_and_history(app_facto
         fills = [line.plain for line in screen.query_one("#feed").lines if "FILL" in line.plain]
         assert "realised P&L" in fills[-1]
         assert screen.history.closed and "perp" in screen.history.render().plain
+
+
+async def test_first_launch_offers_a_guided_trade_a_new_player_finishes_at_80x24(app_factory):
+    """A fresh player at 80 x 24, keys only: open, protect, let time run, close, read where the money went."""
+    from liqgame.ui.welcome import WelcomeScreen
+
+    app = app_factory(start=False, welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("g")
+        await pilot.pause()
+        screen = app.play_screen
+        hint = screen.query_one("#hint")
+        assert screen.coach_step == "open" and "Press b" in hint.render().plain
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.coach_step == "protect" and me(app).positions
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen.coach_step == "watch" and me(app).orders[0].type == "stop_loss"
+        screen.runner.advance(40)  # what space would do, without a timer in tests
+        await pilot.pause()
+        assert screen.coach_step == "close"
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.coach_step == "explain" and not me(app).positions and not me(app).orders
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PostMortemScreen)
+        report = app.screen.data.story.report
+        assert report.outcome == "closed" and sum(f.amount for f in report.flows) == report.loss
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.coach_step == "done"
+    # later launches go to the menu
+    again = app_factory(start=False, welcome=True)
+    async with again.run_test(size=(80, 24)) as pilot:
+        assert not isinstance(again.screen, WelcomeScreen)

@@ -100,3 +100,21 @@ def test_clock_accrues_ticks_at_speed_and_caps_the_backlog():
     assert runner._due <= 20 * 0.5 + 1
     runner.set_paused(True)
     assert runner._due == 0
+
+
+def test_copy_reads_as_english():
+    from types import SimpleNamespace
+
+    from liqgame.engine import events as ev
+    from liqgame.engine.explain import narrative
+    from liqgame.ui.feed import feed_lines
+    from liqgame.ui.palette import palette
+
+    DEFAULT_PALETTE = palette(SimpleNamespace(theme_variables={"none": ""}))  # the fallback colours
+
+    one = ev.CrowdLiquidations(3, 1, 0.5, 0, 0.0, 60_000.0, 0)
+    line = feed_lines([one], trader=1, pal=DEFAULT_PALETTE)[0].plain
+    assert "1 long," in line and "1 longs" not in line
+    assert narrative("you", 0, (), "") == "You ended exactly where you started: nothing was lost."
+    cancelled = feed_lines([ev.OrderCancelled(1, 1, 1, "cancelled by you")], 1, DEFAULT_PALETTE)[0].plain
+    assert "#1: cancelled by you" in cancelled
