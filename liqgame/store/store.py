@@ -7,9 +7,13 @@ How a call works:
 * **Writes** hold the exclusive file lock, re-read and validate the index under it, apply TinyDB
   operations to that snapshot in memory, and write the file once (``_transaction``). Two game
   processes therefore never lose each other's saves, and no stale cache survives between calls.
-* **Bad files** are never fatal: an unreadable index is moved aside to ``<name>.corrupt-<timestamp>``
-  and the session index is rebuilt from the per-session files; an unreadable session file is moved
-  aside and its score entry marked as failed. Each event adds a sentence to ``warnings``.
+* **The session files are the truth.** An index that cannot be read, or is not there (missing,
+  blank, ``null``, a dangling symlink) while session files exist, is rebuilt from the per-session
+  files. The rebuilt index is written *before* the bad one is moved aside (it first gets a second
+  name ``<name>.corrupt-<timestamp>``, then the new file replaces it atomically), so a kill, Ctrl+C
+  or full disk in the middle leaves the old file in place and the repair simply runs again; if the
+  new file cannot be written, the rebuilt sessions are still shown. An unreadable session file is
+  moved aside and its score entry marked as failed. Each event adds a sentence to ``warnings``.
 * **Unwritable data dir**: ``writable`` is False, ``warnings`` says why, and every save returns a
   ``SaveResult`` with ``ok=False`` and a "not saved: ..." message instead of raising.
 
@@ -81,6 +85,14 @@ class VerifyResult:
     ok: bool
     reason: str
     recorded: bool
+
+
+class MissingIndex(ValueError):
+    """The index is not there (missing, blank, null) although session files are."""
+
+
+def _is_session_file(name: str) -> bool:
+    return name.endswith(LOG_SUFFIX) and SESSION_ID_RE.fullmatch(name[: -len(LOG_SUFFIX)]) is not None
 
 
 class StoreError(Exception):
@@ -329,7 +341,7 @@ class Store:
     def _read(self) -> dict[str, Any]:
         """A fresh, validated snapshot of the index; repairs (under the lock) if it is bad."""
         try:
-            return validate_index(self._index.read())
+            return self._load()
         except (OSError, ValueError) as exc:
             problem = exc
         if not self.writable:
@@ -342,11 +354,19 @@ class Store:
             return {}
 
     def _read_locked(self) -> dict[str, Any]:
-        """Like ``_read`` but the caller holds the lock, so a bad file can be moved aside at once."""
+        """Like ``_read`` but the caller holds the lock, so a bad file can be repaired at once."""
         try:
-            return validate_index(self._index.read())
+            return self._load()
         except (OSError, ValueError) as exc:
-            return self._quarantine_index(exc)
+            return self._rebuild_index(exc)
+
+    def _load(self) -> dict[str, Any]:
+        """The validated index. An index that is not there (missing, blank, ``null``, ``{}``) while
+        session files exist is a lost index, not a new store: raise so that it is rebuilt."""
+        data = validate_index(self._index.read())
+        if not data and self._has_session_files():
+            raise MissingIndex("it is missing or empty")
+        return data
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[TinyDB]:
@@ -437,40 +457,50 @@ class Store:
 
     # ------------------------------------------------------------ repairs
 
-    def _quarantine_index(self, problem: BaseException) -> dict[str, Any]:
-        """Move a bad index aside, rebuild the session index from the session files, tell the player.
-        Caller holds the lock."""
-        reason = _describe(problem)
-        if not self.writable:
-            return self._unrepairable(problem)
-        try:
-            dest = move_aside(self.path)
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            self._disable(f"the save file {self.path} is unreadable ({reason}) and could not be moved aside ({_describe(exc)})")
-            return {}
+    def _rebuild_index(self, problem: BaseException) -> dict[str, Any]:
+        """Rebuild the session index from the session files, write it over the bad one (which keeps
+        a second name first, so there is never a moment without an index), tell the player.
+        Lessons and settings cannot be recovered. Caller holds the lock."""
         entries, lost = self._entries_from_logs()
         data = new_index(entries)
+        recovered = f"{len(entries)} saved session(s) were recovered from {self._layout.sessions}"
+        try:
+            kept = self._index.write(data, keep_old=True)
+        except OSError as exc:
+            self._warn(
+                f"The save file {self.path} could not be read ({_describe(problem)}). {recovered} and are shown, "
+                f"but the rebuilt file could not be written ({_describe(exc)}); the old one was left in place "
+                f"and the repair will be tried again next time.")
+            for message in lost:
+                self._warn(message)
+            return data
+        where = f"It was moved to {kept} and a new one was written." if kept else "A new one was written."
+        message = f"The save file {self.path} could not be read ({_describe(problem)}). {where}"
         if entries:
-            self._index.write(data)
-        message = f"The save file could not be read ({reason}). It was moved to {dest} and a fresh one was started."
-        if entries:
-            message += f" {len(entries)} saved session(s) were recovered from {self._layout.sessions}."
-        message += " Lesson progress and settings from the old file were not restored."
+            message += f" {recovered}."
+        if not isinstance(problem, MissingIndex):
+            message += " Lesson progress and settings from the old file were not restored."
         self.warnings.append(message)
         self.warnings.extend(lost)
         return data
+
+    def _has_session_files(self) -> bool:
+        """Whether ``sessions/`` holds anything named like a session file (stops at the first)."""
+        try:
+            with os.scandir(self._layout.sessions) as entries:
+                return any(_is_session_file(entry.name) for entry in entries)
+        except OSError:
+            return False
 
     def _entries_from_logs(self) -> tuple[list[dict[str, Any]], list[str]]:
         """Index entries for every readable session file, plus warnings for the unreadable ones
         (which are moved aside). Caller holds the lock."""
         entries, lost = [], []
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # no sessions/ (or unreadable): nothing to recover
             for path in sorted(self._layout.sessions.iterdir()):
-                session_id = path.name[: -len(LOG_SUFFIX)]
-                if not path.name.endswith(LOG_SUFFIX) or not SESSION_ID_RE.fullmatch(session_id):
+                if not _is_session_file(path.name):
                     continue
+                session_id = path.name[: -len(LOG_SUFFIX)]
                 try:
                     record, _ = read_log(path)
                 except LogError as exc:
@@ -524,6 +554,11 @@ class Store:
         finally:
             os.close(fd)
 
+    def _warn(self, message: str) -> None:
+        """Add a warning once: a repair that keeps failing is retried on every read."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
     def _disable(self, reason: str) -> None:
         self.writable = False
         self._unwritable_reason = reason
@@ -533,10 +568,12 @@ class Store:
         return SaveResult(False, None, f"not saved: {self._unwritable_reason}")
 
     def _unrepairable(self, problem: BaseException) -> dict[str, Any]:
-        """A bad index in a read-only store: play on with no saved data, say so once."""
-        if not self._reported_unreadable and self.path.exists():
+        """A bad index in a read-only store: show what the session files hold, leave the file as it
+        is, say so once."""
+        if not self._reported_unreadable and (os.path.lexists(self.path) or self._has_session_files()):
             self._reported_unreadable = True
             self.warnings.append(
-                f"The save file {self.path} could not be read ({_describe(problem)}); it was left as it is."
+                f"The save file {self.path} could not be read ({_describe(problem)}); it was left as it is"
+                " and the saved sessions are read from their own files."
             )
-        return {}
+        return new_index(self._entries_from_logs()[0])

@@ -18,7 +18,9 @@ from liqgame.store.paths import Layout
 from liqgame.store.records import index_entry, new_index, new_session_id, normalize_record
 
 WRITER = Path(__file__).with_name("store_writer.py")
+OPENER = Path(__file__).with_name("store_opener.py")
 KILLS = 40
+REPAIR_KILLS = 30
 
 
 def start_writer(data_dir: Path, tag: str, count: int | None = None, slow_fsync: float = 0) -> subprocess.Popen:
@@ -74,6 +76,43 @@ def test_kill_9_at_random_moments_never_loses_a_completed_save(tmp_path):
     assert len(completed) > 1500 + KILLS // 4  # the writers did save things
     assert mid_write >= 5, "kills never landed inside a write; the test is not testing anything"
     assert time.monotonic() - started < 30
+
+
+def start_opener(data_dir: Path, slow_fsync: float) -> subprocess.Popen:
+    env = {**os.environ, "SLOW_FSYNC": str(slow_fsync)}
+    return subprocess.Popen([sys.executable, str(OPENER), str(data_dir)], stdout=subprocess.PIPE, text=True,
+                            cwd=OPENER.parent, env=env)
+
+
+def test_kill_9_during_index_repair_never_hides_a_session(tmp_path):
+    """Repairing a corrupt index must never leave a moment with no index: kill it anywhere and the next
+    start still shows every session (the bad file may simply be repaired again)."""
+    data_dir = tmp_path / "data"
+    sessions = bulk_seed(data_dir, 1500)
+    index = data_dir / "liqgame.json"
+    broken = b'{"_meta": {"1": {"version": 1}}, "sessions": {"1": '
+    index.write_bytes(broken)
+    opener = start_opener(data_dir, 0.02)
+    assert opener.stdout.readline().strip() == "start"
+    started = time.monotonic()
+    assert opener.stdout.readline().strip() == "1500"  # an undisturbed repair, to time the kills
+    repair_s = time.monotonic() - started
+    opener.wait()
+    rng = random.Random(20251201)
+    interrupted = 0
+    for round_no in range(REPAIR_KILLS):
+        index.write_bytes(broken)
+        opener = start_opener(data_dir, 0.02)
+        assert opener.stdout.readline().strip() == "start"
+        time.sleep(rng.uniform(0.0, repair_s))
+        opener.send_signal(signal.SIGKILL)
+        opener.wait()
+        interrupted += not index.exists() or index.read_bytes() == broken
+        store = Store(data_dir)
+        present = {row["id"] for row in store.sessions()}
+        assert present == sessions, f"round {round_no}: {len(present)} of {len(sessions)} sessions shown"
+    print(f"{interrupted} of {REPAIR_KILLS} kills interrupted a repair; every session stayed visible")
+    assert interrupted >= REPAIR_KILLS // 4, "kills never landed inside a repair; the test is not testing anything"
 
 
 def test_concurrent_processes_lose_no_session(tmp_path):

@@ -89,3 +89,10 @@ def test_lock_timeout_is_reported_not_raised(data_dir):
         result = store.save_session(*make_session(0))
     assert not result.ok and "locked by another liqgame" in result.message
     assert store.save_session(*make_session(0)).ok
+
+
+def test_over_long_data_dir_is_reported_not_raised(tmp_path):
+    store = Store(tmp_path / ("a" * 300))
+    assert not store.writable and "File name too long" in store.warnings[0]
+    assert store.top_scores() == [] and store.settings() == {}
+    assert_saves_refused(store)
