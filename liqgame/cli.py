@@ -85,10 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_data_dir(args) -> None:
+    """Refuse, in one line, a data directory that cannot be used at all (name too long, not a
+    directory, unreadable) before any command opens its store."""
+    if not hasattr(args, "data_dir"):
+        return
+    from .store import data_dir_problem, resolve_data_dir
+
+    path = resolve_data_dir(args.data_dir)
+    problem = data_dir_problem(path)
+    if problem:
+        shown = str(path) if len(str(path)) <= 80 else str(path)[:77] + "..."
+        raise CliError(f"liqgame {args.command or 'play'}: data directory {shown!r} {problem}")
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
+        check_data_dir(args)
         if args.command == "simulate":
             from .simulate import run_simulation
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 from .cli import CliError
 from .store import Store, StoreError, daily_key, format_scores_table, resolve_data_dir
@@ -11,8 +12,8 @@ from .store import Store, StoreError, daily_key, format_scores_table, resolve_da
 
 def _store(args) -> Store:
     store = Store(resolve_data_dir(args.data_dir))
-    for w in store.warnings:
-        print(f"note: {w}")
+    for w in store.warnings:  # stderr: stdout carries only the table or the JSON
+        print(f"note: {w}", file=sys.stderr)
     return store
 
 
