@@ -530,16 +530,27 @@ class Store:
 
     def _prepare_dir(self) -> None:
         """Create the data dir and check it is writable by actually creating files (os.access lies
-        for root and on some mounts)."""
+        for root and on some mounts). Each failure names the step and the path that failed."""
+        step = f"cannot create the data directory {self._layout.sessions}"
         try:
             self._layout.sessions.mkdir(parents=True, exist_ok=True)
             for directory in (self._layout.root, self._layout.sessions):
-                fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".probe", dir=directory)
-                os.close(fd)
-                os.unlink(probe)
+                step = f"cannot create files in {directory}"
+                self._probe(directory)
+            step = f"cannot open the lock file {self._layout.lock}"
             os.close(os.open(self._layout.lock, os.O_RDWR | os.O_CREAT, 0o644))
         except OSError as exc:
-            self._disable(f"cannot write to the data directory {self._layout.root} ({_describe(exc)})")
+            self._disable(f"{step} ({_describe(exc)})")
+
+    @staticmethod
+    def _probe(directory: Path) -> None:
+        """Create and delete a uniquely named temp file. Another process starting at the same moment
+        may clean it up first (it looks like a stale temp file): that is no failure, the file was
+        created, which is all the probe asks."""
+        fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".probe", dir=directory)
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(probe)
 
     def _remove_stale_temps(self) -> None:
         """Delete temp files of writers killed mid-write, if nobody is writing right now."""

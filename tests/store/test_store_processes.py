@@ -19,6 +19,7 @@ from liqgame.store.records import index_entry, new_index, new_session_id, normal
 
 WRITER = Path(__file__).with_name("store_writer.py")
 OPENER = Path(__file__).with_name("store_opener.py")
+OPEN_LOOP = Path(__file__).with_name("store_open_loop.py")
 KILLS = 40
 REPAIR_KILLS = 30
 
@@ -134,6 +135,17 @@ def test_concurrent_processes_lose_no_session(tmp_path):
     assert sorted(row["name"] for row in rows) == sorted(f"p{n}-{i}" for n in range(processes) for i in range(per_process))
     # Every read-modify-write happened under the lock: no lesson attempt was lost either.
     assert store.lesson_progress()["shared"]["attempts"] == per_process * processes
+
+
+def test_two_processes_opening_the_store_at_once_both_can_save(tmp_path):
+    """Start-up probes of one process must not trip the other (the old fixed-name probe did, ~10 %)."""
+    data_dir, opens = tmp_path / "data", 400
+    start_at = time.time() + 0.5  # both begin together, on an empty data dir
+    loops = [subprocess.Popen([sys.executable, str(OPEN_LOOP), str(data_dir), str(opens), str(start_at)],
+                              stdout=subprocess.PIPE, text=True, cwd=OPEN_LOOP.parent) for _ in range(2)]
+    reports = [json.loads(loop.communicate(timeout=60)[0]) for loop in loops]
+    assert [r["opens"] for r in reports] == [opens, opens]
+    assert [r["bad"] for r in reports] == [0, 0], [r["first"] for r in reports]
 
 
 def test_threads_of_one_process_lose_no_session(data_dir):

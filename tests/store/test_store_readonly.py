@@ -96,3 +96,11 @@ def test_over_long_data_dir_is_reported_not_raised(tmp_path):
     assert not store.writable and "File name too long" in store.warnings[0]
     assert store.top_scores() == [] and store.settings() == {}
     assert_saves_refused(store)
+
+
+def test_saving_off_message_names_the_step_and_path(data_dir):
+    data_dir.mkdir()
+    (data_dir / "sessions").write_text("not a directory")
+    store = Store(data_dir)
+    assert not store.writable
+    assert f"cannot create the data directory {data_dir / 'sessions'} (File exists)" in store.warnings[0]
