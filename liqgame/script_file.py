@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import bounded_json
-from .engine.actions import ActionError, parse_action
+from .engine.actions import parse_action
 
 MAX_LINE_BYTES = 4096
 MAX_LINES = 200_000
@@ -78,7 +78,7 @@ def _lines(fh, path):
 
 
 def _parse_line(raw: bytes, check: Callable[[dict], None], where: str) -> dict | None:
-    """One line → its JSON object, or None for a blank or comment line."""
+    """One line → its JSON object (checked by ``check_entry``), or None for a blank or comment line."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -91,17 +91,24 @@ def _parse_line(raw: bytes, check: Callable[[dict], None], where: str) -> dict |
         raise PlayerFileError(f"{where}: {e}") from None
     except json.JSONDecodeError as e:
         raise PlayerFileError(f"{where}: not valid JSON ({e.msg}, column {e.colno})") from None
+    try:
+        check_entry(entry, check)
+    except ValueError as e:
+        raise PlayerFileError(f"{where}: {e}") from None
+    return entry
+
+
+def check_entry(entry, check: Callable[[dict], None] = check_action) -> None:
+    """The rules every logged action obeys, in a player file or a saved session's log: a JSON
+    object of single values with a whole-number ``tick`` >= 0, accepted by ``check``. Raises
+    ``ValueError`` (``ActionError`` included) with the reason."""
     if not isinstance(entry, dict):
-        raise PlayerFileError(f"{where}: each line must be a JSON object")
+        raise ValueError("each line must be a JSON object")
     for key, value in entry.items():
         if not isinstance(value, _SCALARS):
             kind = "a list" if isinstance(value, list) else "an object"
-            raise PlayerFileError(f"{where}: '{key}' must be a single value (text, number, true/false), not {kind}")
+            raise ValueError(f"'{key}' must be a single value (text, number, true/false), not {kind}")
     tick = entry.get("tick")
     if isinstance(tick, bool) or not isinstance(tick, int) or tick < 0:
-        raise PlayerFileError(f"{where}: every line needs a whole-number 'tick' >= 0, got {tick!r}")
-    try:
-        check(entry)
-    except (ActionError, ValueError) as e:
-        raise PlayerFileError(f"{where}: {e}") from None
-    return entry
+        raise ValueError(f"every line needs a whole-number 'tick' >= 0, got {tick!r}")
+    check(entry)

@@ -10,6 +10,7 @@ import pytest
 
 from liqgame.cli import main
 from liqgame.engine import GameConfig, actions as A
+from liqgame.playable import crowd_size
 from liqgame.session import make_game, replayer, session_record
 from liqgame.store import Store
 
@@ -58,7 +59,7 @@ def test_malformed_player_file_names_the_line(tmp_path, capsys):
 
 
 def saved_game(tmp_path):
-    g = make_game(GameConfig(seed=9, scenario="chop", bots=200, players=("ann",)))
+    g = make_game(GameConfig(seed=9, scenario="chop", bots=crowd_size("chop", "easy"), players=("ann",)))
     g.apply(A.PlaceOrder(side="long", qty=0.2, leverage=20))
     g.run(120)
     g.apply(A.ClosePosition())

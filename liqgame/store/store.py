@@ -46,11 +46,12 @@ from .atomic import (
 from .daily import daily_key
 from .logs import LogError, encode_log, read_log, write_log
 from .paths import LOG_SUFFIX, Layout, resolve_data_dir
-from .ranking import FAILED, VERIFIED, rank, score_row, status_of
+from .ranking import FAILED, VERIFIED, rank, score_row, shown, status_of
 from .records import (
     INDEX_FIELDS,
     INDEX_VERSION,
     LESSON_STATUSES,
+    OutdatedIndex,
     SESSION_ID_RE,
     RecordError,
     as_number,
@@ -60,11 +61,16 @@ from .records import (
     new_index,
     new_session_id,
     normalize_record,
+    printable,
     signature,
     validate_index,
 )
 
 Replayer = Callable[[dict, list], tuple]
+# What the table shows about how a game was played: verification fails unless the replay itself
+# reports each of these, and each equals what the table shows.
+BOUND_FIELDS = ("seed", "scenario", "rulebook", "bots", "starting_balance", "final_equity", "liquidations",
+                "max_drawdown")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,11 @@ class MissingIndex(ValueError):
 
 def _is_session_file(name: str) -> bool:
     return name.endswith(LOG_SUFFIX) and SESSION_ID_RE.fullmatch(name[: -len(LOG_SUFFIX)]) is not None
+
+
+class ReplayRefused(ValueError):
+    """Raised by a replayer for a session it will not run (a config the game cannot produce, a
+    field out of bounds); the verdict says why instead of naming an exception."""
 
 
 class StoreError(Exception):
@@ -125,6 +136,13 @@ def _same_number(a: Any, b: Any) -> bool:
     if a == b:
         return True
     return as_number(a) is not None and as_number(b) is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal text, or equal numbers (up to float rounding); a number never equals text or None."""
+    if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
+        return a == b
+    return _same_number(a, b)
 
 
 def _unpack_replay(outcome: Any) -> tuple[int | float, str, Mapping[str, Any]]:
@@ -162,9 +180,14 @@ class Store:
 
     # ------------------------------------------------------------ sessions
 
-    def save_session(self, record: Mapping[str, Any], actions: list[dict[str, Any]]) -> SaveResult:
+    def save_session(self, record: Mapping[str, Any], actions: list[dict[str, Any]],
+                     replayer: Replayer | None = None) -> SaveResult:
         """Save a finished session: its full record and action log go to ``sessions/<id>.json.gz``,
-        a compact entry to the index (one write each). Never raises; check ``result.ok``."""
+        a compact entry to the index (one write each). Never raises; check ``result.ok``.
+
+        With ``replayer`` (see ``verify``) the session is replayed first and enters the table with
+        its verdict, so a new save never ranks as unchecked; a save whose replay disagrees is kept
+        (nothing the player did is thrown away) but ranks as failed, and the message says why."""
         try:
             clean = normalize_record(record)
             blob, digest = encode_log(clean, actions)
@@ -172,17 +195,23 @@ class Store:
             return SaveResult(False, None, f"not saved: invalid session ({exc})")
         if not self.writable:
             return self._not_saved()
+        verdict = None if replayer is None else self._judge(index_entry("", clean), clean, actions, replayer)
         try:
             with self._transaction() as db:
                 table = db.table("sessions")
                 session_id = new_session_id(digest, self._ids(db))
+                entry = index_entry(session_id, clean)
+                if verdict is not None:
+                    entry.update(verified=verdict[0], reason=verdict[1])
+                    entry["sig"] = signature(entry)
                 write_log(self._layout.log(session_id), blob)
-                table.insert(index_entry(session_id, clean))
+                table.insert(entry)
         except OSError as exc:
             # A session file written before a failed index write stays behind unreferenced; it is
             # harmless and is picked up again if the index ever has to be rebuilt.
             return SaveResult(False, None, f"not saved: {_describe(exc)}")
-        return SaveResult(True, session_id, f"saved as {session_id}")
+        checked = "" if verdict is None else "; replay verified" if verdict[0] else f"; replay check FAILED: {verdict[1]}"
+        return SaveResult(True, session_id, f"saved as {session_id}{checked}")
 
     def load_session(self, session_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Full record (with ``id``) and action log of a saved session.
@@ -215,9 +244,9 @@ class Store:
         rows = []
         for entry in entries[:limit]:
             status, reason = status_of(entry)
-            row = {key: entry[key] for key in ("id",) + INDEX_FIELDS}
+            row = {key: shown(entry[key]) for key in ("id",) + INDEX_FIELDS}
             row.update(name=clean_name(entry["name"]), verified={VERIFIED: True, FAILED: False}.get(status))
-            row.update(status=status, reason=reason)
+            row.update(status=status, reason=shown(reason))
             rows.append(row)
         return rows
 
@@ -246,10 +275,11 @@ class Store:
         """Replay one session and record the outcome on its score entry.
 
         ``replayer(record, actions)`` gets the full record from the session file and the action log
-        and returns ``(score, final_state_hash)`` or ``(score, final_state_hash, extras)`` where
-        ``extras`` maps recomputed fields (e.g. ``final_equity``) to values. Passes only if the score
-        in the index file, the hash in the session file, any extras, and every field the index
-        shares with the session file all agree with the replay.
+        and returns ``(score, final_state_hash, extras)``, ``extras`` mapping recomputed fields to
+        values. It passes only if the score in the index file, the hash in the session file, every
+        extra, and every field the index shares with the session file all agree with the replay,
+        and the extras cover every field the table shows about the game (``BOUND_FIELDS``): a
+        replay of some other game can never vouch for what the table says.
         """
         try:
             entry = self._find(session_id)
@@ -259,18 +289,23 @@ class Store:
         recorded = self._record({session_id: (signature(entry), ok, reason)})
         return VerifyResult(session_id, ok, reason, session_id in recorded)
 
-    def verify_all(self, replayer: Replayer, only_unchecked: bool = False) -> list[VerifyResult]:
-        """Replay every session (or only those not currently verified) and record all outcomes in one
-        write. Replays run without the lock, so other processes can keep saving meanwhile."""
+    def verify_all(self, replayer: Replayer, only_unchecked: bool = False,
+                   on_result: Callable[[VerifyResult], None] | None = None) -> list[VerifyResult]:
+        """Replay every session (or only those not currently verified). Each verdict is recorded as
+        soon as it is reached (and passed to ``on_result``), so a run that is interrupted keeps what
+        it found; a session that cannot be read or replayed fails and the run goes on. Replays run
+        without the lock, so other processes can keep saving meanwhile."""
         entries = list(self._read().get("sessions", {}).values())
         if only_unchecked:
             entries = [entry for entry in entries if status_of(entry)[0] != VERIFIED]
-        results = {}
+        results = []
         for entry in entries:
             ok, reason = self._check(entry, replayer)
-            results[entry["id"]] = (signature(entry), ok, reason)
-        recorded = self._record(results)
-        return [VerifyResult(sid, ok, reason, sid in recorded) for sid, (_, ok, reason) in results.items()]
+            recorded = self._record({entry["id"]: (signature(entry), ok, reason)})
+            results.append(VerifyResult(entry["id"], ok, reason, entry["id"] in recorded))
+            if on_result is not None:
+                on_result(results[-1])
+        return results
 
     # ------------------------------------------------------------ lessons and settings
 
@@ -432,14 +467,22 @@ class Store:
     # ------------------------------------------------------------ checking a session
 
     def _check(self, entry: Mapping[str, Any], replayer: Replayer) -> tuple[bool, str]:
-        """Replay one session and compare; returns (ok, reason). Never raises."""
+        """Read one session's file and judge its replay; returns (ok, reason). Never raises."""
         session_id = entry["id"]
         try:
             record, actions = read_log(self._layout.log(session_id))
         except LogError as exc:
             return False, self._log_unreadable(session_id, str(exc))
+        return self._judge(entry, record, actions, replayer)
+
+    @staticmethod
+    def _judge(entry: Mapping[str, Any], record: Mapping[str, Any], actions: list[dict[str, Any]],
+               replayer: Replayer) -> tuple[bool, str]:
+        """Replay ``record`` + ``actions`` and compare with the index ``entry``; (ok, reason)."""
         try:
-            score, state_hash, extras = _unpack_replay(replayer(dict(record, id=session_id), actions))
+            score, state_hash, extras = _unpack_replay(replayer(dict(record, id=entry["id"]), actions))
+        except ReplayRefused as exc:
+            return False, f"replay refused: {exc}"[:300]
         except Exception as exc:  # a replay bug or a hostile log must not crash the game
             return False, f"replay failed: {type(exc).__name__}: {exc}"[:300]
         problems = []
@@ -447,9 +490,13 @@ class Store:
             problems.append(f"stored score {entry['score']} but the replay scores {score}")
         if state_hash != record["state_hash"]:
             problems.append("final state hash differs from the replay")
+        unconfirmed = [key for key in BOUND_FIELDS if key not in extras]
+        if unconfirmed:
+            problems.append(f"the replay does not confirm {', '.join(unconfirmed)}")
         for key, value in extras.items():
-            if not _same_number(value, entry.get(key, record.get(key))):
-                problems.append(f"stored {key} {entry.get(key, record.get(key))} but the replay gives {value}")
+            shown = entry.get(key, record.get(key))
+            if not _same_value(value, shown):
+                problems.append(f"stored {key} {printable(shown, 40)} but the replay gives {printable(value, 40)}")
         changed = [key for key in INDEX_FIELDS if entry[key] != record[key]]
         if changed:
             problems.append(f"index differs from the session file in {', '.join(changed)}")
@@ -463,6 +510,8 @@ class Store:
         Lessons and settings cannot be recovered. Caller holds the lock."""
         entries, lost = self._entries_from_logs()
         data = new_index(entries)
+        if isinstance(problem, OutdatedIndex):
+            return self._upgrade_index(problem, data, lost)
         recovered = f"{len(entries)} saved session(s) were recovered from {self._layout.sessions}"
         try:
             kept = self._index.write(data, keep_old=True)
@@ -481,6 +530,23 @@ class Store:
         if not isinstance(problem, MissingIndex):
             message += " Lesson progress and settings from the old file were not restored."
         self.warnings.append(message)
+        self.warnings.extend(lost)
+        return data
+
+    def _upgrade_index(self, old: OutdatedIndex, data: dict[str, Any], lost: list[str]) -> dict[str, Any]:
+        """Write an index of this version: sessions from their files (so every entry carries the
+        fields this version shows and checks), every other table carried over. Verdicts of the old
+        version are not: they did not check what this one checks. Caller holds the lock."""
+        data.update({name: table for name, table in old.data.items() if name not in ("_meta", "sessions")})
+        sessions = len(data.get("sessions", {}))
+        try:
+            self._index.write(data)
+        except OSError as exc:
+            self._warn(f"The save file {self.path} could not be upgraded ({_describe(exc)}); "
+                       f"its {sessions} session(s) are shown from their files meanwhile.")
+            return data
+        self.warnings.append(f"The save file was upgraded to this version of liqgame: {sessions} saved session(s) "
+                             "were re-indexed and await a new replay check (liqgame replay --all --verify).")
         self.warnings.extend(lost)
         return data
 
