@@ -64,7 +64,8 @@ def playable_problem(config: GameConfig, kind: str, daily_date: str | None) -> s
         return (f"a crowd of {config.bots} traders is not one the game offers for {config.scenario} "
                 f"({', '.join(f'{n:,}' for n in sorted(sizes))})")
     if balance_problem(config.starting_balance):
-        return f"a starting balance of {config.starting_balance:,} USD is outside {BALANCE_MIN_USD:,}-{BALANCE_MAX_USD:,}"
+        return (f"a starting balance of {config.starting_balance:,} USD is outside "
+                f"{BALANCE_MIN_USD:,}-{BALANCE_MAX_USD:,}")
     if not (config.liquidation_impact and config.quarterly and len(config.players) == 1):
         return "the game was not set up as the menu sets up a game (one player, liquidation impact, quarterly)"
     return None
@@ -76,7 +77,7 @@ def _daily_problem(config: GameConfig, daily_date: str | None) -> str | None:
     except (TypeError, ValueError):
         return f"a daily challenge needs its date, got {daily_date!r}"
     if config != expected:
-        return (f"the daily challenge of {daily_key(daily_date)} is played on seed {expected.seed}, {expected.scenario}, "
-                f"{expected.rulebook}; this session was played on seed {config.seed}, {config.scenario}, "
+        return (f"the daily challenge of {daily_key(daily_date)} is played on seed {expected.seed}, "
+                f"{expected.scenario}, {expected.rulebook}; this session was played on seed {config.seed}, {config.scenario}, "
                 f"{config.rulebook}, crowd {config.bots}, balance {config.starting_balance:,}")
     return None

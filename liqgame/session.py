@@ -107,7 +107,8 @@ def checked_replay(record: dict, actions: list) -> tuple[GameConfig, int]:
     ticks = record.get("ticks")
     longest = min(MAX_TICKS, scenario.duration_s)
     if type(ticks) is not int or not 0 <= ticks <= longest:
-        raise ReplayRefused(f"ticks must be a whole number from 0 to {longest:,} (the scenario's length), got {ticks!r:.40}")
+        raise ReplayRefused(f"ticks must be a whole number from 0 to {longest:,} (the scenario's length), "
+                            f"got {ticks!r:.40}")
     _check_actions(actions, ticks)
     return config, ticks
 

@@ -89,8 +89,8 @@ def test_actions_after_the_last_tick_are_reported(tmp_path, capsys):
     path.write_text(OPEN + '{"tick": 50, "action": "close"}\n{"tick": 10, "action": "close"}\n')
     assert main(["simulate", "--ticks", "10", "--bots", "50", "--player", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["ignored_actions"] == [
-        {"line": 2, "tick": 50, "action": "close", "reason": "tick 50 is after the end of the run (tick 10); not applied"}]
+    reason = "tick 50 is after the end of the run (tick 10); not applied"
+    assert report["ignored_actions"] == [{"line": 2, "tick": 50, "action": "close", "reason": reason}]
     assert [r["tick"] for r in report["rejected_actions"]] == []  # the tick-10 close was applied, not dropped
     assert main(["simulate", "--ticks", "10", "--bots", "50", "--player", str(path)]) == 0
     assert "ignored line 2 (close): tick 50 is after the end of the run" in capsys.readouterr().out

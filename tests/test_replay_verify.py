@@ -1,7 +1,6 @@
 """Replay verification with the real engine: what the table shows is bound to the game replayed, and
 ``replay --all --verify`` gets through hostile session files one verdict at a time."""
 
-import datetime as dt
 import gzip
 import json
 import os

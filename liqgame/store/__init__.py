@@ -18,7 +18,8 @@ from .daily import daily_key, daily_seed
 from .paths import data_dir_problem, resolve_data_dir
 from .ranking import format_scores_table
 from .records import SESSION_FIELDS, clean_name
-from .store import ReplayRefused, SaveResult, SessionNotFound, SessionUnreadable, Store, StoreError, VerifyResult
+from .store import SaveResult, SessionNotFound, SessionUnreadable, Store, StoreError, VerifyResult
+from .verdict import ReplayRefused
 
 __all__ = [
     "SESSION_FIELDS",

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from .daily import daily_key
 from .logs import LogError, encode_log, read_log, write_log
 from .paths import LOG_SUFFIX, Layout, resolve_data_dir
 from .ranking import FAILED, VERIFIED, rank, score_row, shown, status_of
+from .verdict import Replayer, judge
 from .records import (
     INDEX_FIELDS,
     INDEX_VERSION,
@@ -61,16 +61,9 @@ from .records import (
     new_index,
     new_session_id,
     normalize_record,
-    printable,
     signature,
     validate_index,
 )
-
-Replayer = Callable[[dict, list], tuple]
-# What the table shows about how a game was played: verification fails unless the replay itself
-# reports each of these, and each equals what the table shows.
-BOUND_FIELDS = ("seed", "scenario", "rulebook", "bots", "starting_balance", "final_equity", "liquidations",
-                "max_drawdown")
 
 
 @dataclass(frozen=True)
@@ -97,15 +90,6 @@ class MissingIndex(ValueError):
     """The index is not there (missing, blank, null) although session files are."""
 
 
-def _is_session_file(name: str) -> bool:
-    return name.endswith(LOG_SUFFIX) and SESSION_ID_RE.fullmatch(name[: -len(LOG_SUFFIX)]) is not None
-
-
-class ReplayRefused(ValueError):
-    """Raised by a replayer for a session it will not run (a config the game cannot produce, a
-    field out of bounds); the verdict says why instead of naming an exception."""
-
-
 class StoreError(Exception):
     """Base class of the errors ``load_session`` raises."""
 
@@ -121,6 +105,10 @@ class SessionUnreadable(StoreError):
     """The session's file is missing or corrupt (it was moved aside; the message says where)."""
 
 
+def _is_session_file(name: str) -> bool:
+    return name.endswith(LOG_SUFFIX) and SESSION_ID_RE.fullmatch(name[: -len(LOG_SUFFIX)]) is not None
+
+
 def _describe(exc: BaseException) -> str:
     """Short, player-readable reason for a read failure."""
     if isinstance(exc, json.JSONDecodeError):
@@ -130,30 +118,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
-
-
-def _same_number(a: Any, b: Any) -> bool:
-    if a == b:
-        return True
-    return as_number(a) is not None and as_number(b) is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def _same_value(a: Any, b: Any) -> bool:
-    """Equal text, or equal numbers (up to float rounding); a number never equals text or None."""
-    if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
-        return a == b
-    return _same_number(a, b)
-
-
-def _unpack_replay(outcome: Any) -> tuple[int | float, str, Mapping[str, Any]]:
-    """Accept ``(score, state_hash)`` or ``(score, state_hash, {recomputed field: value})``."""
-    if not isinstance(outcome, (tuple, list)) or len(outcome) not in (2, 3):
-        raise TypeError(f"replayer must return (score, state_hash[, extras]), got {outcome!r:.80}")
-    score, state_hash = as_number(outcome[0]), outcome[1]
-    extras = outcome[2] if len(outcome) == 3 else {}
-    if score is None or not isinstance(state_hash, str) or not isinstance(extras, Mapping):
-        raise TypeError(f"replayer returned bad types: {outcome!r:.80}")
-    return score, state_hash, extras
 
 
 class Store:
@@ -195,7 +159,7 @@ class Store:
             return SaveResult(False, None, f"not saved: invalid session ({exc})")
         if not self.writable:
             return self._not_saved()
-        verdict = None if replayer is None else self._judge(index_entry("", clean), clean, actions, replayer)
+        verdict = None if replayer is None else judge(index_entry("", clean), clean, actions, replayer)
         try:
             with self._transaction() as db:
                 table = db.table("sessions")
@@ -210,8 +174,10 @@ class Store:
             # A session file written before a failed index write stays behind unreferenced; it is
             # harmless and is picked up again if the index ever has to be rebuilt.
             return SaveResult(False, None, f"not saved: {_describe(exc)}")
-        checked = "" if verdict is None else "; replay verified" if verdict[0] else f"; replay check FAILED: {verdict[1]}"
-        return SaveResult(True, session_id, f"saved as {session_id}{checked}")
+        if verdict is None:
+            return SaveResult(True, session_id, f"saved as {session_id}")
+        checked = "replay verified" if verdict[0] else f"replay check FAILED: {verdict[1]}"
+        return SaveResult(True, session_id, f"saved as {session_id}; {checked}")
 
     def load_session(self, session_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Full record (with ``id``) and action log of a saved session.
@@ -278,7 +244,7 @@ class Store:
         and returns ``(score, final_state_hash, extras)``, ``extras`` mapping recomputed fields to
         values. It passes only if the score in the index file, the hash in the session file, every
         extra, and every field the index shares with the session file all agree with the replay,
-        and the extras cover every field the table shows about the game (``BOUND_FIELDS``): a
+        and the extras cover every field the table shows about the game (``verdict.BOUND_FIELDS``): a
         replay of some other game can never vouch for what the table says.
         """
         try:
@@ -473,34 +439,7 @@ class Store:
             record, actions = read_log(self._layout.log(session_id))
         except LogError as exc:
             return False, self._log_unreadable(session_id, str(exc))
-        return self._judge(entry, record, actions, replayer)
-
-    @staticmethod
-    def _judge(entry: Mapping[str, Any], record: Mapping[str, Any], actions: list[dict[str, Any]],
-               replayer: Replayer) -> tuple[bool, str]:
-        """Replay ``record`` + ``actions`` and compare with the index ``entry``; (ok, reason)."""
-        try:
-            score, state_hash, extras = _unpack_replay(replayer(dict(record, id=entry["id"]), actions))
-        except ReplayRefused as exc:
-            return False, f"replay refused: {exc}"[:300]
-        except Exception as exc:  # a replay bug or a hostile log must not crash the game
-            return False, f"replay failed: {type(exc).__name__}: {exc}"[:300]
-        problems = []
-        if not _same_number(score, entry["score"]):
-            problems.append(f"stored score {entry['score']} but the replay scores {score}")
-        if state_hash != record["state_hash"]:
-            problems.append("final state hash differs from the replay")
-        unconfirmed = [key for key in BOUND_FIELDS if key not in extras]
-        if unconfirmed:
-            problems.append(f"the replay does not confirm {', '.join(unconfirmed)}")
-        for key, value in extras.items():
-            shown = entry.get(key, record.get(key))
-            if not _same_value(value, shown):
-                problems.append(f"stored {key} {printable(shown, 40)} but the replay gives {printable(value, 40)}")
-        changed = [key for key in INDEX_FIELDS if entry[key] != record[key]]
-        if changed:
-            problems.append(f"index differs from the session file in {', '.join(changed)}")
-        return (False, "; ".join(problems)) if problems else (True, "replay matches")
+        return judge(entry, record, actions, replayer)
 
     # ------------------------------------------------------------ repairs
 

@@ -186,8 +186,8 @@ def test_a_replay_must_confirm_every_shown_field(store):
     sid = save(store, 1)
     result = store.verify(sid, lambda record, actions: fake_replay(record, actions)[:2])  # score and hash only
     assert not result.ok
-    assert "does not confirm seed, scenario, rulebook, bots, starting_balance, final_equity, liquidations, max_drawdown" \
-        in result.reason
+    fields = "seed, scenario, rulebook, bots, starting_balance, final_equity, liquidations, max_drawdown"
+    assert f"does not confirm {fields}" in result.reason
 
 
 @pytest.mark.parametrize("field, label", [("seed", 4242), ("scenario", "black-thursday"), ("rulebook", "kind-one"),
