@@ -174,6 +174,8 @@ def normalize_record(record: Mapping[str, Any], *, saved_earlier: bool = False) 
     out["seed"] = _count(record, "seed")
     out["liquidations"] = _count(record, "liquidations")
     out["bots"] = None if record.get("bots") is None else _count(record, "bots")
+    if out["bots"] is None and saved_earlier:
+        out["bots"] = _configured_bots(record)
     for key in ("starting_balance", "final_equity", "score", "max_drawdown"):
         out[key] = _number(record, key)
     kind = record["kind"]
@@ -190,6 +192,14 @@ def normalize_record(record: Mapping[str, Any], *, saved_earlier: bool = False) 
     else:
         out["daily_date"] = None
     return out
+
+
+def _configured_bots(record: Mapping[str, Any]) -> int | None:
+    """The crowd size of a session saved before records carried it: the config's, if it names one
+    (free games always did; a daily game's None means "the scenario's crowd", unknown here)."""
+    config = record.get("config")
+    bots = config.get("bots") if isinstance(config, Mapping) else None
+    return bots if type(bots) is int and bots >= 0 else None
 
 
 def index_entry(session_id: str, record: Mapping[str, Any]) -> dict[str, Any]:

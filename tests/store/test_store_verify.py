@@ -226,6 +226,7 @@ def test_an_index_of_the_previous_format_is_upgraded(store, data_dir):
     data["_meta"]["1"]["version"] = 1
     for entry in data["sessions"].values():  # what a version-1 entry looked like
         del entry["bots"], entry["starting_balance"]
+        edit_log(data_dir / "sessions" / entry["log"], lambda body: body["record"].pop("bots"))  # a v1 record
     store.path.write_text(json.dumps(data))
 
     upgraded = Store(data_dir)
@@ -233,6 +234,7 @@ def test_an_index_of_the_previous_format_is_upgraded(store, data_dir):
     rows = upgraded.top_scores()
     assert sorted(row["session_id"] for row in rows) == sorted(ids)
     assert {row["status"] for row in rows} == {"unchecked"}  # old verdicts did not check the crowd
-    assert {row["bots"] for row in rows} == {300}
+    assert {row["bots"] for row in rows} == {300}  # from the config the game was played with
+    assert all(r.ok for r in upgraded.verify_all(fake_replay))
     assert upgraded.lesson_progress()["margin-101"]["attempts"] == 1 and upgraded.settings() == {"theme": "dark"}
     assert read_json(store.path)["_meta"]["1"]["version"] == 2 and Store(data_dir).warnings == []
