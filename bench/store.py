@@ -40,6 +40,7 @@ def make_session(rng: random.Random, n: int, n_actions: int = 200) -> tuple[dict
         "scenario": rng.choice(SCENARIOS),
         "rulebook": rng.choice(("binance-like", "bitmex-like")),
         "starting_balance": 10_000.0,
+        "bots": rng.choice((1_500, 3_000, 9_000)),
         "final_equity": round(rng.uniform(0, 40_000), 2),
         "score": rng.randrange(0, 100_000),
         "liquidations": rng.randrange(0, 4),

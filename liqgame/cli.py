@@ -21,18 +21,29 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{self.prog}: {message} (see --help)")
 
 
-def _positive_int(text: str) -> int:
+def _positive_int(text: str, most: int | None = None) -> int:
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if v < 0:
         raise argparse.ArgumentTypeError(f"expected a number >= 0, got {v}")
+    if most is not None and v > most:
+        raise argparse.ArgumentTypeError(f"expected a number up to {most:,}, got {v:,}")
     return v
+
+
+def _at_most(most: int):
+    """An argparse type: a whole number from 0 to ``most``."""
+    def parse(text: str) -> int:
+        return _positive_int(text, most)
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .engine.rulebooks import RULEBOOKS
+    from .limits import MAX_BALANCE_USD, MAX_BOTS, MAX_TICKS
 
     p = _Parser(prog="liqgame", description="Leveraged bitcoin futures: get liquidated, see where the money went.")
     p.add_argument("--version", action="version", version=f"liqgame {__version__}")
@@ -43,11 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=_positive_int, default=None, help="random seed (default: the scenario's)")
     sim.add_argument("--scenario", default="calm")
     sim.add_argument("--rulebook", default="insurance-first", choices=list(RULEBOOKS))
-    sim.add_argument("--bots", type=_positive_int, default=None, help="crowd size (default: the scenario's)")
-    sim.add_argument("--ticks", type=_positive_int, default=None,
-                     help="seconds of game time (default: the scenario's duration)")
+    sim.add_argument("--bots", type=_at_most(MAX_BOTS), default=None,
+                     help=f"crowd size, up to {MAX_BOTS:,} (default: the scenario's)")
+    sim.add_argument("--ticks", type=_at_most(MAX_TICKS), default=None,
+                     help=f"seconds of game time, up to {MAX_TICKS:,} (default: the scenario's duration)")
     sim.add_argument("--player", help="JSON-lines file of player actions (see README)")
-    sim.add_argument("--balance", type=float, default=10_000.0, help="player's starting balance, USD")
+    sim.add_argument("--balance", type=float, default=10_000.0,
+                     help=f"player's starting balance, USD (more than 0, up to {MAX_BALANCE_USD:,})")
     sim.add_argument("--no-liquidation-impact", action="store_true",
                      help="liquidation orders fill without moving the price (cascade experiment)")
     sim.add_argument("--json", action="store_true", help="print one JSON object")
@@ -72,10 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_data_dir(args) -> None:
+    """Refuse, in one line, a data directory that cannot be used at all (name too long, not a
+    directory, unreadable) before any command opens its store."""
+    if not hasattr(args, "data_dir"):
+        return
+    from .store import data_dir_problem, resolve_data_dir
+
+    path = resolve_data_dir(args.data_dir)
+    problem = data_dir_problem(path)
+    if problem:
+        shown = str(path) if len(str(path)) <= 80 else str(path)[:77] + "..."
+        raise CliError(f"liqgame {args.command or 'play'}: data directory {shown!r} {problem}")
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
+        check_data_dir(args)
         if args.command == "simulate":
             from .simulate import run_simulation
 

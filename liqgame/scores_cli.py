@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 from .cli import CliError
-from .store import Store, StoreError, daily_key, format_scores_table, resolve_data_dir
+from .store import ReplayRefused, Store, StoreError, daily_key, format_scores_table, resolve_data_dir
 
 
 def _store(args) -> Store:
     store = Store(resolve_data_dir(args.data_dir))
-    for w in store.warnings:
-        print(f"note: {w}")
+    for w in store.warnings:  # stderr: stdout carries only the table or the JSON
+        print(f"note: {w}", file=sys.stderr)
     return store
 
 
@@ -47,27 +48,29 @@ def scores(args) -> int:
     return 0
 
 
+def _print_verdict(r) -> None:
+    print(f"{r.session_id}: {'verified' if r.ok else 'MISMATCH'}" + ("" if r.ok else f" - {r.reason}"), flush=True)
+
+
 def replay(args) -> int:
-    from .session import replayer
+    from .session import checked_replay, replayer
 
     store = _store(args)
     if args.verify:
-        if args.all:
-            results = store.verify_all(replayer)
+        if args.all:  # each verdict is recorded and printed as it is reached
+            results = store.verify_all(replayer, on_result=_print_verdict)
         elif args.session_id:
             results = [store.verify(args.session_id, replayer)]
+            _print_verdict(results[0])
         else:
             raise CliError("liqgame replay: give a session id or --all")
-        bad = 0
-        for r in results:
-            print(f"{r.session_id}: {'verified' if r.ok else 'MISMATCH'}" + ("" if r.ok else f" - {r.reason}"))
-            bad += not r.ok
-        return 1 if bad else 0
+        return 1 if any(not r.ok for r in results) else 0
     if not args.session_id:
         raise CliError("liqgame replay: give a session id (see `liqgame scores`)")
     try:
         record, actions = store.load_session(args.session_id)
-    except StoreError as e:
+        checked_replay(record, actions)  # a hand-made session file must not get to run unchecked
+    except (StoreError, ReplayRefused) as e:
         raise CliError(f"liqgame replay: {e}") from None
     try:
         from .ui.app import run_replay

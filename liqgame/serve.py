@@ -11,6 +11,9 @@ before Textual starts (textual-serve waits for Textual's ``__GANGLION__`` handsh
 Only loopback by default: a non-loopback ``--host`` is refused unless ``--allow-remote`` is given, and then
 a warning says that anyone who can reach the address can play and write scores.
 
+The web side (the page, the websocket, and what a browser may ask of it) is in :mod:`liqgame.serve_web`,
+including how the server is hardened against the directory it was started from and against hostile pages.
+
 How the game processes are cleaned up
 -------------------------------------
 textual-serve starts one app process per websocket (``asyncio.create_subprocess_shell``) and does not
@@ -24,6 +27,7 @@ So ``liqgame serve`` is two processes:
 
 On Ctrl+C (SIGINT), SIGTERM or SIGHUP the supervisor sends SIGTERM to the whole group: the server shuts
 down and each game exits normally (Textual's web driver turns SIGTERM into an ordinary app exit).
+SIGTERM sent to the server alone does the same: the server ends its games first (see ``serve_web``).
 Anything still alive after a short grace period gets SIGKILL.  The supervisor does the same if the server
 dies on its own.  If the supervisor itself is killed outright (SIGKILL), a watchdog thread in the server
 notices that its parent changed and ends the group.  Ending a process group catches every game, whatever
@@ -48,7 +52,7 @@ import time
 from pathlib import Path
 
 GRACE_S = 3.0  # how long games get to exit after SIGTERM before SIGKILL
-TITLE = "liqgame"
+SAFE_CWD = "/"  # where the server and the games run: never the directory serve was started from
 
 
 # ---------------------------------------------------------------------------------------------- CLI
@@ -98,9 +102,14 @@ def is_loopback(host: str) -> bool:
     return bool(addrs) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs)
 
 
+def python_command(*args: str) -> list[str]:
+    """This Python with ``-P``: the working directory is not put on ``sys.path`` (see module doc)."""
+    return [sys.executable, "-P", *args]
+
+
 def game_command(data_dir: Path) -> str:
     """The shell command textual-serve runs for each tab (``exec``: no shell process left in between)."""
-    return "exec " + shlex.join([sys.executable, "-m", "liqgame", "play", "--data-dir", str(data_dir)])
+    return "exec " + shlex.join(python_command("-m", "liqgame", "play", "--data-dir", str(data_dir)))
 
 
 def _url_host(host: str) -> str:
@@ -132,7 +141,8 @@ def run_serve(args) -> int:
     if remote:
         print(f"warning: serving on {host} port {args.port}: anyone who can reach this machine on that network "
               f"can play and write scores to {data_dir}", file=sys.stderr, flush=True)
-    config = {"host": host, "port": args.port, "data_dir": str(data_dir), "public_url": public_url, "url": url}
+    config = {"host": host, "port": args.port, "data_dir": str(data_dir), "public_url": public_url, "url": url,
+              "allow_remote": bool(args.allow_remote)}
     if not hasattr(os, "killpg"):  # Windows: no process groups to end; textual-serve's own shutdown only
         return server_main(json.dumps(config), watch_parent=False)
     return supervise(config)
@@ -221,9 +231,9 @@ def supervise(config: dict) -> int:
     previous = {s: signal.signal(s, on_signal) for s in handled}
     try:
         server = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from liqgame.serve import server_main; "
-                                   "sys.exit(server_main(sys.argv[1]))", json.dumps(config)],
-            start_new_session=True, stdin=subprocess.DEVNULL)
+            python_command("-c", "import sys; from liqgame.serve import server_main; "
+                                 "sys.exit(server_main(sys.argv[1]))", json.dumps(config)),
+            start_new_session=True, stdin=subprocess.DEVNULL, cwd=SAFE_CWD)
         pgid = server.pid  # a session leader's pid is its process group id
         try:
             while not received and server.poll() is None:
@@ -257,52 +267,6 @@ def _watch_parent(parent: int) -> None:
     end_group(os.getpgrp(), spare=os.getpid())  # ends with SIGKILL to the group, this server included
 
 
-def make_server(config: dict):
-    """The textual-serve :class:`Server`, with liqgame's start-up message and a per-request page URL."""
-    from urllib.parse import urlsplit
-
-    import aiohttp_jinja2
-    from aiohttp import web
-    from textual_serve.server import Server, to_int
-
-    class GameServer(Server):
-        fixed_public_url: str | None = None
-
-        async def on_startup(self, app) -> None:
-            print(f"liqgame: open {config['url']} in a web browser; each tab plays its own game.\n"
-                  f"Scores are saved in {config['data_dir']}. Press Ctrl+C to stop.", flush=True)
-
-        def _base_url(self, request) -> str:
-            # the address the browser typed, so the page works however the machine was reached
-            return self.fixed_public_url or f"{request.scheme}://{request.host}"
-
-        @aiohttp_jinja2.template("app_index.html")
-        async def handle_index(self, request):
-            base = self._base_url(request)
-            router = request.app.router
-            static = f"{base}{router['static'].url_for(filename='/')}".rstrip("/") + "/"
-            ws = f"{base}{router['websocket'].url_for()}"
-            ws = ("wss:" if ws.startswith("https:") else "ws:") + ws.split(":", 1)[1]
-            return {"font_size": to_int(request.query.get("fontsize", "16"), 16), "app_websocket_url": ws,
-                    "config": {"static": {"url": static}}, "application": {"name": self.title}}
-
-        async def handle_websocket(self, request):
-            # a page from another site must not start games here (browsers send Origin on websockets)
-            origin = request.headers.get("Origin")
-            if origin:
-                allowed = {request.host}
-                if self.fixed_public_url:
-                    allowed.add(urlsplit(self.fixed_public_url).netloc)
-                if urlsplit(origin).netloc not in allowed:
-                    raise web.HTTPForbidden(text="liqgame: cross-site websocket refused")
-            return await super().handle_websocket(request)
-
-    server = GameServer(game_command(Path(config["data_dir"])), host=config["host"], port=config["port"],
-                        title=TITLE, public_url=config.get("public_url") or config["url"])
-    server.fixed_public_url = config.get("public_url")
-    return server
-
-
 def check_bind(host: str, port: int) -> str | None:
     """Why ``host``:``port`` cannot be listened on (None if it can), checked before the server says hello."""
     try:
@@ -328,6 +292,8 @@ def server_main(config_json: str, watch_parent: bool = True) -> int:
         threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     problem = check_bind(config["host"], config["port"])
     if problem is None:
+        from .serve_web import make_server
+
         server = make_server(config)
         try:
             server.serve()

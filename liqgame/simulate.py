@@ -8,35 +8,15 @@ from __future__ import annotations
 import json
 import math
 import sys
-from pathlib import Path
 
 from .cli import CliError
-from .engine.actions import ActionError, parse_action
+from .engine.actions import parse_action
 from .engine.game import GameConfig
 from .engine.ledger import CAUSE_LABEL, Cause
 from .engine.money import units_to_usd
+from .limits import MAX_BALANCE_USD
+from .script_file import PlayerFileError, ScriptEntry, read_script
 from .session import make_game
-
-
-def read_player_file(path: str) -> list[dict]:
-    """Parse a JSON-lines action file; any bad line is reported with its number."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise CliError(f"cannot read player file {path}: {e}") from None
-    entries = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            d = json.loads(line)
-            tick, _ = parse_action(d)
-        except (ValueError, ActionError) as e:
-            raise CliError(f"{path}:{n}: {e}") from None
-        if tick is None:
-            raise CliError(f"{path}:{n}: every action needs a 'tick'")
-        entries.append(d)
-    return sorted(entries, key=lambda d: d["tick"])
 
 
 def _progress(done: int, total: int) -> None:
@@ -47,9 +27,12 @@ def _progress(done: int, total: int) -> None:
 
 
 def run_simulation(args) -> int:
-    actions = read_player_file(args.player) if args.player else []
-    if not math.isfinite(args.balance) or args.balance <= 0:
-        raise CliError("--balance must be a positive number")
+    if not math.isfinite(args.balance) or not 0 < args.balance <= MAX_BALANCE_USD:
+        raise CliError(f"--balance must be a positive number of USD up to {MAX_BALANCE_USD:,}, got {args.balance:g}")
+    try:
+        script = read_script(args.player) if args.player else []
+    except PlayerFileError as e:
+        raise CliError(str(e)) from None
     try:
         config = GameConfig(seed=args.seed, scenario=args.scenario, rulebook=args.rulebook, bots=args.bots,
                             starting_balance=round(args.balance, 4),
@@ -58,12 +41,21 @@ def run_simulation(args) -> int:
     except ValueError as e:
         raise CliError(str(e)) from None
     ticks = game.scenario.duration_s if args.ticks is None else args.ticks
+    actions = [entry.data for entry in script if entry.tick <= ticks]
     report = simulate(game, actions, ticks, progress=(not args.json and sys.stderr.isatty()))
+    report["ignored_actions"] = beyond_the_end(script, ticks)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(format_report(report))
     return 0
+
+
+def beyond_the_end(script: list[ScriptEntry], ticks: int) -> list[dict]:
+    """Player-file lines whose tick comes after the run ends: reported, never silently dropped."""
+    return [{"line": e.line, "tick": e.tick, "action": e.data.get("action"),
+             "reason": f"tick {e.tick} is after the end of the run (tick {ticks}); not applied"}
+            for e in script if e.tick > ticks]
 
 
 def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> dict:
@@ -161,4 +153,6 @@ def format_report(r: dict) -> str:
             lines.append(f"    {d['usd']:>+12,.2f}  {d['destination']} ({d['cause']})")
     for rj in r["rejected_actions"]:
         lines.append(f"rejected at tick {rj['tick']}: {rj['reason']}")
+    for ig in r.get("ignored_actions", ()):
+        lines.append(f"ignored line {ig['line']} ({ig['action']}): {ig['reason']}")
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """The command line: simulate's JSON report, bad arguments, scores and replay verification."""
 
 import gzip
+import os
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 
 from liqgame.cli import main
 from liqgame.engine import GameConfig, actions as A
+from liqgame.playable import crowd_size
 from liqgame.session import make_game, replayer, session_record
 from liqgame.store import Store
 
@@ -57,7 +59,7 @@ def test_malformed_player_file_names_the_line(tmp_path, capsys):
 
 
 def saved_game(tmp_path):
-    g = make_game(GameConfig(seed=9, scenario="chop", bots=200, players=("ann",)))
+    g = make_game(GameConfig(seed=9, scenario="chop", bots=crowd_size("chop", "easy"), players=("ann",)))
     g.apply(A.PlaceOrder(side="long", qty=0.2, leverage=20))
     g.run(120)
     g.apply(A.ClosePosition())
@@ -91,3 +93,44 @@ def test_scores_and_replay_verify_catch_an_edited_score(tmp_path, capsys):
     index.write_text(json.dumps(data))
     assert main(["replay", sid, "--verify", "--data-dir", str(tmp_path)]) == 1
     assert "MISMATCH" in capsys.readouterr().out
+
+
+def test_scores_json_stays_valid_json_when_the_store_warns(tmp_path, capsys):
+    store, sid, _ = saved_game(tmp_path)
+    (tmp_path / "liqgame.json").write_text("{broken")  # the store repairs it and says so
+    assert main(["scores", "--data-dir", str(tmp_path), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [row["session_id"] for row in json.loads(out)] == [sid]
+    assert err.startswith("note: The save file") and "recovered" in err
+
+
+def _unusable_data_dirs(tmp_path):
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    return {
+        "over-long name": (str(tmp_path / ("a" * 300)), "File name too long"),
+        "path through a file": (str(tmp_path / "file" / "data"), "Not a directory"),
+        "a regular file": (str(tmp_path / "file"), "is not a directory"),
+        "symlink loop": (str(tmp_path / "loop"), "Too many levels of symbolic links"),
+    }
+
+
+@pytest.mark.parametrize("command", [["scores"], ["replay", "--all", "--verify"], ["lesson", "--list"], ["play"],
+                                     ["serve", "--port", "1"]])
+def test_unusable_data_dir_is_one_line_and_exit_2(tmp_path, capsys, command):
+    for path, reason in _unusable_data_dirs(tmp_path).values():
+        assert main([*command, "--data-dir", path]) == 2, path
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and "Traceback" not in err and reason in err and "data directory" in err
+
+
+def test_unreadable_data_dir_is_one_line_and_exit_2(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o000)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running with privileges that ignore chmod (root); see the other data-dir cases")
+        assert main(["scores", "--data-dir", str(locked)]) == 2
+        assert "cannot be read (Permission denied)" in capsys.readouterr().err
+    finally:
+        locked.chmod(0o755)

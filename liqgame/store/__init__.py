@@ -15,13 +15,15 @@ See ``store.py`` for the guarantees (atomic writes, inter-process lock, repair o
 """
 
 from .daily import daily_key, daily_seed
-from .paths import resolve_data_dir
+from .paths import data_dir_problem, resolve_data_dir
 from .ranking import format_scores_table
 from .records import SESSION_FIELDS, clean_name
 from .store import SaveResult, SessionNotFound, SessionUnreadable, Store, StoreError, VerifyResult
+from .verdict import ReplayRefused
 
 __all__ = [
     "SESSION_FIELDS",
+    "ReplayRefused",
     "SaveResult",
     "SessionNotFound",
     "SessionUnreadable",
@@ -29,6 +31,7 @@ __all__ = [
     "StoreError",
     "VerifyResult",
     "clean_name",
+    "data_dir_problem",
     "daily_key",
     "daily_seed",
     "format_scores_table",

@@ -17,6 +17,7 @@ import errno
 import fcntl
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +25,10 @@ from typing import Any, Iterator
 
 from tinydb.storages import MemoryStorage, Storage
 
+from .bounded_read import read_regular
+
 TMP_PREFIX = ".tmp-"
+MAX_INDEX_BYTES = 256 * 2**20  # ~600,000 sessions; 10,000 take 4 MB
 
 
 def fsync_dir(directory: Path) -> None:
@@ -39,27 +43,35 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True, keep_old: bool = False) -> Path | None:
     """Replace ``path`` with ``data`` atomically: temp file, flush, fsync, ``os.replace``, fsync dir.
 
+    ``keep_old=True`` first gives the file being replaced a second name (see ``keep_aside``) and
+    returns it, so a bad file is kept for the player without ever leaving ``path`` empty.
     ``durable=False`` skips the fsyncs (still atomic against a process crash, not against power loss);
     only bulk set-up code such as the benchmark uses it.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=path.parent)
+    kept = None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
+        kept = keep_aside(path) if keep_old else None
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if kept is not None and os.path.lexists(path):  # the old file is still in place: drop the copy
+            with contextlib.suppress(OSError):
+                os.unlink(kept)
         raise
     if durable:
         fsync_dir(path.parent)
+    return kept
 
 
 def remove_stale_temps(directory: Path) -> int:
@@ -75,27 +87,56 @@ def remove_stale_temps(directory: Path) -> int:
     return removed
 
 
-def move_aside(path: Path, now: _dt.datetime | None = None) -> Path:
-    """Rename an unreadable file to ``<name>.corrupt-<YYYYmmdd-HHMMSS>`` (adding ``-2``, ``-3``... if
-    that name is taken) and return the new path. The only place the store reads the clock."""
-    path = Path(path)
+def _aside_name(path: Path, now: _dt.datetime | None) -> Path:
+    """``<name>.corrupt-<YYYYmmdd-HHMMSS>``, with ``-2``, ``-3``... if taken. The only place the
+    store reads the clock."""
     stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     base = path.with_name(f"{path.name}.corrupt-{stamp}")
     dest, n = base, 1
-    while dest.exists():
+    while os.path.lexists(dest):
         n += 1
         dest = base.with_name(f"{base.name}-{n}")
+    return dest
+
+
+def move_aside(path: Path, now: _dt.datetime | None = None) -> Path:
+    """Rename an unreadable file to its ``.corrupt-<timestamp>`` name and return the new path."""
+    path = Path(path)
+    dest = _aside_name(path, now)
     os.replace(path, dest)
     fsync_dir(path.parent)
+    return dest
+
+
+def keep_aside(path: Path, now: _dt.datetime | None = None) -> Path | None:
+    """Give the file at ``path`` a second, ``.corrupt-<timestamp>`` name without taking it away (a hard
+    link), so the caller can then replace ``path`` atomically: at no moment is there no file. Returns
+    None if there is nothing worth keeping (no file, or an empty one). Where hard links are not
+    supported the file is renamed instead; the caller's ``os.replace`` follows at once."""
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+        return None
+    dest = _aside_name(path, now)
+    try:
+        os.link(path, dest, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    except OSError:  # no hard links on this filesystem (or not for this file type)
+        os.replace(path, dest)
     return dest
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage for one JSON file: whole-file read, atomic whole-file write.
 
-    ``read`` returns ``None`` for a missing or empty file and lets ``OSError`` / ``ValueError``
-    (bad JSON, bad UTF-8) propagate so the caller can move the file aside. No handle is kept open,
-    so every read sees the latest file another process renamed into place.
+    ``read`` returns ``None`` for a missing (a dangling symlink included) or blank file and lets
+    ``OSError`` / ``ValueError`` (bad JSON, bad UTF-8, not a regular file, too large, nested too
+    deep) propagate so the caller can repair. No handle is kept open, so every read sees the latest
+    file another process renamed into place.
     """
 
     def __init__(self, path: Path | str):
@@ -104,16 +145,19 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, Any] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, MAX_INDEX_BYTES)
         except FileNotFoundError:
             return None
         if not raw.strip():
             return None
-        return json.loads(raw)
+        try:
+            return json.loads(raw)
+        except RecursionError:  # json recurses per level; the index itself is 3 levels deep
+            raise ValueError("nested too deeply") from None
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: dict[str, Any], *, keep_old: bool = False) -> Path | None:
         payload = json.dumps(data, separators=(",", ":"), allow_nan=False).encode("ascii")
-        atomic_write_bytes(self.path, payload)
+        return atomic_write_bytes(self.path, payload, keep_old=keep_old)
 
 
 class BufferStorage(MemoryStorage):

@@ -10,6 +10,7 @@ Layout of a data directory::
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,20 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if env_value:
         return Path(env_value).expanduser()
     return Path(platformdirs.user_data_dir("liqgame", appauthor=False))
+
+
+def data_dir_problem(path: Path) -> str | None:
+    """Why ``path`` cannot serve as a data directory, or None. A directory that does not exist yet
+    is fine (the store creates it); one that cannot even be looked at is not."""
+    try:
+        if not stat.S_ISDIR(os.stat(path).st_mode):
+            return "is not a directory"
+        with os.scandir(path):
+            return None
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
 
 
 def log_name(session_id: str) -> str:

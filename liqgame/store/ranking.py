@@ -72,23 +72,31 @@ def rank(entries: Iterable[Mapping[str, Any]], limit: int | None) -> list[tuple[
     return ranked if limit is None else ranked[:limit]
 
 
+def shown(value: Any) -> Any:
+    """A text field as it may be shown: one printable line (an index edited by hand can hold escape
+    sequences that would clear a terminal or retitle its window). Other values pass unchanged."""
+    return printable(value) if isinstance(value, str) else value
+
+
 def score_row(position: int, entry: Mapping[str, Any], status: str, reason: str | None) -> dict[str, Any]:
-    """One JSON-serialisable row of the score table."""
+    """One JSON-serialisable row of the score table; every text in it is safe to print."""
     return {
         "rank": position,
         "name": clean_name(entry["name"]),
         "score": entry["score"],
         "equity": entry["final_equity"],
+        "starting_balance": entry["starting_balance"],
+        "bots": entry["bots"],
         "liquidations": entry["liquidations"],
         "max_drawdown": entry["max_drawdown"],
-        "scenario": entry["scenario"],
-        "rulebook": entry["rulebook"],
-        "kind": entry["kind"],
-        "daily_date": entry.get("daily_date"),
-        "date": entry["date"],
+        "scenario": shown(entry["scenario"]),
+        "rulebook": shown(entry["rulebook"]),
+        "kind": shown(entry["kind"]),
+        "daily_date": shown(entry.get("daily_date")),
+        "date": shown(entry["date"]),
         "verified": {VERIFIED: True, FAILED: False}.get(status),
         "status": status,
-        "reason": reason,
+        "reason": shown(reason),
         "session_id": entry["id"],
     }
 
@@ -104,11 +112,13 @@ _COLUMNS = (
     ("Name", "<", lambda r: r["name"]),
     ("Score", ">", lambda r: _num(r["score"], 1)),
     ("Equity", ">", lambda r: _num(r["equity"], 2)),
+    ("Start", ">", lambda r: _num(r["starting_balance"], 0)),
+    ("Crowd", ">", lambda r: "?" if r["bots"] is None else f"{r['bots']:,}"),
     ("Liq", ">", lambda r: str(r["liquidations"])),
     ("Max DD", ">", lambda r: f"{r['max_drawdown']:.1%}"),  # the engine stores a fraction
-    ("Scenario", "<", lambda r: printable(r["scenario"], 24)),
-    ("Rulebook", "<", lambda r: printable(r["rulebook"], 16)),
-    ("Date", "<", lambda r: printable(r["date"], 16).replace("T", " ")),
+    ("Scenario", "<", lambda r: r["scenario"][:24]),
+    ("Rulebook", "<", lambda r: r["rulebook"][:16]),
+    ("Date", "<", lambda r: r["date"][:16].replace("T", " ")),
     ("Check", "<", lambda r: {"verified": "ok", "failed": "FAILED"}.get(r["status"], "-")),
     ("Session", "<", lambda r: r["session_id"]),
 )

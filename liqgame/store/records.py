@@ -27,7 +27,10 @@ from typing import Any, Mapping
 from .daily import daily_key
 from .paths import LOG_SUFFIX, log_name
 
-INDEX_VERSION = 1  # format of liqgame.json; a higher number means "written by a newer liqgame"
+# Format of liqgame.json; a higher number means "written by a newer liqgame". Version 2 added the
+# crowd size and starting balance to each entry (both shown, both checked by verification); a
+# version-1 file is re-indexed from the session files (see ``OutdatedIndex``).
+INDEX_VERSION = 2
 NAME_MAX = 24
 DEFAULT_NAME = "player"
 TEXT_MAX = 128
@@ -35,17 +38,19 @@ KINDS = ("free", "daily", "lesson", "branch")  # branch: a new game started from
 LESSON_STATUSES = ("new", "passed")
 SESSION_ID_RE = re.compile(r"[0-9a-f]{12}")
 
-# Fields the game must pass for every session (daily_date only for kind="daily").
+# Fields the game must pass for every session (daily_date only for kind="daily"; bots, the crowd
+# size, is missing from session files saved before it was recorded).
 SESSION_FIELDS = (
-    "name", "date", "game_version", "seed", "scenario", "rulebook", "starting_balance",
+    "name", "date", "game_version", "seed", "scenario", "rulebook", "starting_balance", "bots",
     "final_equity", "score", "liquidations", "max_drawdown", "state_hash", "kind", "daily_date",
 )
+_OPTIONAL_FIELDS = ("daily_date", "bots")
 # Keys the store sets itself; a record passed in must not contain them.
 RESERVED_FIELDS = ("id", "log", "verified", "reason", "sig")
 # Session fields copied into the compact index entry (besides id/log and the verification fields).
 INDEX_FIELDS = (
-    "name", "date", "kind", "daily_date", "scenario", "rulebook", "seed", "game_version",
-    "score", "final_equity", "liquidations", "max_drawdown",
+    "name", "date", "kind", "daily_date", "scenario", "rulebook", "seed", "game_version", "bots",
+    "starting_balance", "score", "final_equity", "liquidations", "max_drawdown",
 )
 # What the verification signature covers: an entry edited after it was verified no longer matches.
 SIG_FIELDS = ("id",) + INDEX_FIELDS
@@ -57,6 +62,15 @@ class RecordError(ValueError):
 
 class CorruptIndex(ValueError):
     """The index file has the wrong shape or was written by a newer version."""
+
+
+class OutdatedIndex(CorruptIndex):
+    """A well-formed index of an older format: its session entries are rebuilt from the session
+    files; ``data`` keeps its other tables (lessons, settings) so they can be carried over."""
+
+    def __init__(self, version: int, data: dict[str, Any]):
+        super().__init__(f"written by an older liqgame (file format {version})")
+        self.data = data
 
 
 # ---------------------------------------------------------------- cleaning
@@ -136,10 +150,11 @@ def _iso_date(value: Any) -> str:
 # ---------------------------------------------------------------- session records
 
 
-def normalize_record(record: Mapping[str, Any]) -> dict[str, Any]:
+def normalize_record(record: Mapping[str, Any], *, saved_earlier: bool = False) -> dict[str, Any]:
     """Validate a full session record and return a cleaned copy (name cleaned, dates as strings).
 
     Extra keys are kept as they are (they travel in the session file, so nothing is dropped).
+    ``saved_earlier``: the record comes from a session file, which may predate ``bots``.
     Raises ``RecordError`` naming the first problem.
     """
     if not isinstance(record, Mapping):
@@ -147,7 +162,8 @@ def normalize_record(record: Mapping[str, Any]) -> dict[str, Any]:
     reserved = [key for key in RESERVED_FIELDS if key in record]
     if reserved:
         raise RecordError(f"fields set by the store cannot be passed in: {', '.join(reserved)}")
-    missing = [key for key in SESSION_FIELDS if key not in record and key != "daily_date"]
+    optional = _OPTIONAL_FIELDS if saved_earlier else ("daily_date",)
+    missing = [key for key in SESSION_FIELDS if key not in record and key not in optional]
     if missing:
         raise RecordError(f"missing fields: {', '.join(missing)}")
     out = dict(record)
@@ -157,6 +173,9 @@ def normalize_record(record: Mapping[str, Any]) -> dict[str, Any]:
         out[key] = _text(record, key)
     out["seed"] = _count(record, "seed")
     out["liquidations"] = _count(record, "liquidations")
+    out["bots"] = None if record.get("bots") is None else _count(record, "bots")
+    if out["bots"] is None and saved_earlier:
+        out["bots"] = _configured_bots(record)
     for key in ("starting_balance", "final_equity", "score", "max_drawdown"):
         out[key] = _number(record, key)
     kind = record["kind"]
@@ -173,6 +192,14 @@ def normalize_record(record: Mapping[str, Any]) -> dict[str, Any]:
     else:
         out["daily_date"] = None
     return out
+
+
+def _configured_bots(record: Mapping[str, Any]) -> int | None:
+    """The crowd size of a session saved before records carried it: the config's, if it names one
+    (free games always did; a daily game's None means "the scenario's crowd", unknown here)."""
+    config = record.get("config")
+    bots = config.get("bots") if isinstance(config, Mapping) else None
+    return bots if type(bots) is int and bots >= 0 else None
 
 
 def index_entry(session_id: str, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -219,6 +246,7 @@ _ENTRY_SHAPE: tuple[tuple[str, tuple[type, ...]], ...] = (
     ("scenario", (str,)), ("rulebook", (str,)), ("game_version", (str,)), ("seed", (int,)),
     ("liquidations", (int,)), ("score", (int, float)), ("final_equity", (int, float)),
     ("max_drawdown", (int, float)), ("daily_date", (str, _NONE)), ("verified", (bool, _NONE)),
+    ("bots", (int, _NONE)), ("starting_balance", (int, float)),
     ("reason", (str, _NONE)), ("sig", (str, _NONE)),
 )
 _ENTRY_KEYS = tuple(key for key, _ in _ENTRY_SHAPE)
@@ -243,13 +271,13 @@ def _check_entry(doc: Any) -> str | None:
             if key not in doc or type(doc[key]) not in types:
                 return f"entry {doc.get('id')!r}: field {key!r} is missing or has the wrong type"
     sid, kind = doc["id"], doc["kind"]
-    if kind not in KINDS or doc["seed"] < 0 or doc["liquidations"] < 0:
-        return f"entry {sid!r}: bad kind, seed or liquidations"
+    if kind not in KINDS or doc["seed"] < 0 or doc["liquidations"] < 0 or (doc["bots"] or 0) < 0:
+        return f"entry {sid!r}: bad kind, seed, liquidations or bots"
     if doc["log"] != sid + LOG_SUFFIX or not SESSION_ID_RE.fullmatch(sid):
         return f"entry {sid!r}: bad id or log reference"
     if doc["daily_date"] is not None and kind != "daily":
         return f"entry {sid!r}: daily_date on a {kind} session"
-    for value in (doc["score"], doc["final_equity"], doc["max_drawdown"]):
+    for value in (doc["score"], doc["final_equity"], doc["max_drawdown"], doc["starting_balance"]):
         if type(value) is float and (value != value or value in _INF):
             return f"entry {sid!r}: a number is not finite"
     return None
@@ -295,7 +323,7 @@ def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     return table
 
 
-def _check_version(data: dict[str, Any]) -> None:
+def _check_version(data: dict[str, Any]) -> int:
     meta = list(_table(data, "_meta").values())
     if len(meta) != 1 or type(meta[0]) is not dict:
         raise CorruptIndex("no version record")
@@ -306,6 +334,7 @@ def _check_version(data: dict[str, Any]) -> None:
         raise CorruptIndex(
             f"written by a newer liqgame (file format {version}, this version reads up to {INDEX_VERSION})"
         )
+    return version
 
 
 def validate_index(data: Any) -> dict[str, Any]:
@@ -316,16 +345,20 @@ def validate_index(data: Any) -> dict[str, Any]:
         return {}
     if type(data) is not dict:
         raise CorruptIndex(f"top level is a {type(data).__name__}, not an object")
-    _check_version(data)
+    version = _check_version(data)
     checks = (("sessions", _check_entry), ("lessons", _check_lesson), ("settings", _check_settings))
+    if version < INDEX_VERSION:
+        checks = checks[1:]  # old session entries are rebuilt, not read
     for name, check in checks:
         for doc in _table(data, name).values():
             problem = check(doc)
             if problem:
                 raise CorruptIndex(problem)
+    if len(data.get("settings", {})) > 1:
+        raise CorruptIndex("more than one settings record")
+    if version < INDEX_VERSION:
+        raise OutdatedIndex(version, data)
     ids = [doc["id"] for doc in data.get("sessions", {}).values()]
     if len(ids) != len(set(ids)):
         raise CorruptIndex("two entries share one session id")
-    if len(data.get("settings", {})) > 1:
-        raise CorruptIndex("more than one settings record")
     return data

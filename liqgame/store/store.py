@@ -7,9 +7,13 @@ How a call works:
 * **Writes** hold the exclusive file lock, re-read and validate the index under it, apply TinyDB
   operations to that snapshot in memory, and write the file once (``_transaction``). Two game
   processes therefore never lose each other's saves, and no stale cache survives between calls.
-* **Bad files** are never fatal: an unreadable index is moved aside to ``<name>.corrupt-<timestamp>``
-  and the session index is rebuilt from the per-session files; an unreadable session file is moved
-  aside and its score entry marked as failed. Each event adds a sentence to ``warnings``.
+* **The session files are the truth.** An index that cannot be read, or is not there (missing,
+  blank, ``null``, a dangling symlink) while session files exist, is rebuilt from the per-session
+  files. The rebuilt index is written *before* the bad one is moved aside (it first gets a second
+  name ``<name>.corrupt-<timestamp>``, then the new file replaces it atomically), so a kill, Ctrl+C
+  or full disk in the middle leaves the old file in place and the repair simply runs again; if the
+  new file cannot be written, the rebuilt sessions are still shown. An unreadable session file is
+  moved aside and its score entry marked as failed. Each event adds a sentence to ``warnings``.
 * **Unwritable data dir**: ``writable`` is False, ``warnings`` says why, and every save returns a
   ``SaveResult`` with ``ok=False`` and a "not saved: ..." message instead of raising.
 
@@ -21,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -42,11 +45,13 @@ from .atomic import (
 from .daily import daily_key
 from .logs import LogError, encode_log, read_log, write_log
 from .paths import LOG_SUFFIX, Layout, resolve_data_dir
-from .ranking import FAILED, VERIFIED, rank, score_row, status_of
+from .ranking import FAILED, VERIFIED, rank, score_row, shown, status_of
+from .verdict import Replayer, judge
 from .records import (
     INDEX_FIELDS,
     INDEX_VERSION,
     LESSON_STATUSES,
+    OutdatedIndex,
     SESSION_ID_RE,
     RecordError,
     as_number,
@@ -59,8 +64,6 @@ from .records import (
     signature,
     validate_index,
 )
-
-Replayer = Callable[[dict, list], tuple]
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ class VerifyResult:
     recorded: bool
 
 
+class MissingIndex(ValueError):
+    """The index is not there (missing, blank, null) although session files are."""
+
+
 class StoreError(Exception):
     """Base class of the errors ``load_session`` raises."""
 
@@ -98,6 +105,10 @@ class SessionUnreadable(StoreError):
     """The session's file is missing or corrupt (it was moved aside; the message says where)."""
 
 
+def _is_session_file(name: str) -> bool:
+    return name.endswith(LOG_SUFFIX) and SESSION_ID_RE.fullmatch(name[: -len(LOG_SUFFIX)]) is not None
+
+
 def _describe(exc: BaseException) -> str:
     """Short, player-readable reason for a read failure."""
     if isinstance(exc, json.JSONDecodeError):
@@ -107,23 +118,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
-
-
-def _same_number(a: Any, b: Any) -> bool:
-    if a == b:
-        return True
-    return as_number(a) is not None and as_number(b) is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def _unpack_replay(outcome: Any) -> tuple[int | float, str, Mapping[str, Any]]:
-    """Accept ``(score, state_hash)`` or ``(score, state_hash, {recomputed field: value})``."""
-    if not isinstance(outcome, (tuple, list)) or len(outcome) not in (2, 3):
-        raise TypeError(f"replayer must return (score, state_hash[, extras]), got {outcome!r:.80}")
-    score, state_hash = as_number(outcome[0]), outcome[1]
-    extras = outcome[2] if len(outcome) == 3 else {}
-    if score is None or not isinstance(state_hash, str) or not isinstance(extras, Mapping):
-        raise TypeError(f"replayer returned bad types: {outcome!r:.80}")
-    return score, state_hash, extras
 
 
 class Store:
@@ -150,9 +144,14 @@ class Store:
 
     # ------------------------------------------------------------ sessions
 
-    def save_session(self, record: Mapping[str, Any], actions: list[dict[str, Any]]) -> SaveResult:
+    def save_session(self, record: Mapping[str, Any], actions: list[dict[str, Any]],
+                     replayer: Replayer | None = None) -> SaveResult:
         """Save a finished session: its full record and action log go to ``sessions/<id>.json.gz``,
-        a compact entry to the index (one write each). Never raises; check ``result.ok``."""
+        a compact entry to the index (one write each). Never raises; check ``result.ok``.
+
+        With ``replayer`` (see ``verify``) the session is replayed first and enters the table with
+        its verdict, so a new save never ranks as unchecked; a save whose replay disagrees is kept
+        (nothing the player did is thrown away) but ranks as failed, and the message says why."""
         try:
             clean = normalize_record(record)
             blob, digest = encode_log(clean, actions)
@@ -160,17 +159,25 @@ class Store:
             return SaveResult(False, None, f"not saved: invalid session ({exc})")
         if not self.writable:
             return self._not_saved()
+        verdict = None if replayer is None else judge(index_entry("", clean), clean, actions, replayer)
         try:
             with self._transaction() as db:
                 table = db.table("sessions")
                 session_id = new_session_id(digest, self._ids(db))
+                entry = index_entry(session_id, clean)
+                if verdict is not None:
+                    entry.update(verified=verdict[0], reason=verdict[1])
+                    entry["sig"] = signature(entry)
                 write_log(self._layout.log(session_id), blob)
-                table.insert(index_entry(session_id, clean))
+                table.insert(entry)
         except OSError as exc:
             # A session file written before a failed index write stays behind unreferenced; it is
             # harmless and is picked up again if the index ever has to be rebuilt.
             return SaveResult(False, None, f"not saved: {_describe(exc)}")
-        return SaveResult(True, session_id, f"saved as {session_id}")
+        if verdict is None:
+            return SaveResult(True, session_id, f"saved as {session_id}")
+        checked = "replay verified" if verdict[0] else f"replay check FAILED: {verdict[1]}"
+        return SaveResult(True, session_id, f"saved as {session_id}; {checked}")
 
     def load_session(self, session_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Full record (with ``id``) and action log of a saved session.
@@ -203,9 +210,9 @@ class Store:
         rows = []
         for entry in entries[:limit]:
             status, reason = status_of(entry)
-            row = {key: entry[key] for key in ("id",) + INDEX_FIELDS}
+            row = {key: shown(entry[key]) for key in ("id",) + INDEX_FIELDS}
             row.update(name=clean_name(entry["name"]), verified={VERIFIED: True, FAILED: False}.get(status))
-            row.update(status=status, reason=reason)
+            row.update(status=status, reason=shown(reason))
             rows.append(row)
         return rows
 
@@ -234,10 +241,11 @@ class Store:
         """Replay one session and record the outcome on its score entry.
 
         ``replayer(record, actions)`` gets the full record from the session file and the action log
-        and returns ``(score, final_state_hash)`` or ``(score, final_state_hash, extras)`` where
-        ``extras`` maps recomputed fields (e.g. ``final_equity``) to values. Passes only if the score
-        in the index file, the hash in the session file, any extras, and every field the index
-        shares with the session file all agree with the replay.
+        and returns ``(score, final_state_hash, extras)``, ``extras`` mapping recomputed fields to
+        values. It passes only if the score in the index file, the hash in the session file, every
+        extra, and every field the index shares with the session file all agree with the replay,
+        and the extras cover every field the table shows about the game (``verdict.BOUND_FIELDS``): a
+        replay of some other game can never vouch for what the table says.
         """
         try:
             entry = self._find(session_id)
@@ -247,18 +255,23 @@ class Store:
         recorded = self._record({session_id: (signature(entry), ok, reason)})
         return VerifyResult(session_id, ok, reason, session_id in recorded)
 
-    def verify_all(self, replayer: Replayer, only_unchecked: bool = False) -> list[VerifyResult]:
-        """Replay every session (or only those not currently verified) and record all outcomes in one
-        write. Replays run without the lock, so other processes can keep saving meanwhile."""
+    def verify_all(self, replayer: Replayer, only_unchecked: bool = False,
+                   on_result: Callable[[VerifyResult], None] | None = None) -> list[VerifyResult]:
+        """Replay every session (or only those not currently verified). Each verdict is recorded as
+        soon as it is reached (and passed to ``on_result``), so a run that is interrupted keeps what
+        it found; a session that cannot be read or replayed fails and the run goes on. Replays run
+        without the lock, so other processes can keep saving meanwhile."""
         entries = list(self._read().get("sessions", {}).values())
         if only_unchecked:
             entries = [entry for entry in entries if status_of(entry)[0] != VERIFIED]
-        results = {}
+        results = []
         for entry in entries:
             ok, reason = self._check(entry, replayer)
-            results[entry["id"]] = (signature(entry), ok, reason)
-        recorded = self._record(results)
-        return [VerifyResult(sid, ok, reason, sid in recorded) for sid, (_, ok, reason) in results.items()]
+            recorded = self._record({entry["id"]: (signature(entry), ok, reason)})
+            results.append(VerifyResult(entry["id"], ok, reason, entry["id"] in recorded))
+            if on_result is not None:
+                on_result(results[-1])
+        return results
 
     # ------------------------------------------------------------ lessons and settings
 
@@ -329,7 +342,7 @@ class Store:
     def _read(self) -> dict[str, Any]:
         """A fresh, validated snapshot of the index; repairs (under the lock) if it is bad."""
         try:
-            return validate_index(self._index.read())
+            return self._load()
         except (OSError, ValueError) as exc:
             problem = exc
         if not self.writable:
@@ -342,11 +355,19 @@ class Store:
             return {}
 
     def _read_locked(self) -> dict[str, Any]:
-        """Like ``_read`` but the caller holds the lock, so a bad file can be moved aside at once."""
+        """Like ``_read`` but the caller holds the lock, so a bad file can be repaired at once."""
         try:
-            return validate_index(self._index.read())
+            return self._load()
         except (OSError, ValueError) as exc:
-            return self._quarantine_index(exc)
+            return self._rebuild_index(exc)
+
+    def _load(self) -> dict[str, Any]:
+        """The validated index. An index that is not there (missing, blank, ``null``, ``{}``) while
+        session files exist is a lost index, not a new store: raise so that it is rebuilt."""
+        data = validate_index(self._index.read())
+        if not data and self._has_session_files():
+            raise MissingIndex("it is missing or empty")
+        return data
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[TinyDB]:
@@ -412,65 +433,79 @@ class Store:
     # ------------------------------------------------------------ checking a session
 
     def _check(self, entry: Mapping[str, Any], replayer: Replayer) -> tuple[bool, str]:
-        """Replay one session and compare; returns (ok, reason). Never raises."""
+        """Read one session's file and judge its replay; returns (ok, reason). Never raises."""
         session_id = entry["id"]
         try:
             record, actions = read_log(self._layout.log(session_id))
         except LogError as exc:
             return False, self._log_unreadable(session_id, str(exc))
-        try:
-            score, state_hash, extras = _unpack_replay(replayer(dict(record, id=session_id), actions))
-        except Exception as exc:  # a replay bug or a hostile log must not crash the game
-            return False, f"replay failed: {type(exc).__name__}: {exc}"[:300]
-        problems = []
-        if not _same_number(score, entry["score"]):
-            problems.append(f"stored score {entry['score']} but the replay scores {score}")
-        if state_hash != record["state_hash"]:
-            problems.append("final state hash differs from the replay")
-        for key, value in extras.items():
-            if not _same_number(value, entry.get(key, record.get(key))):
-                problems.append(f"stored {key} {entry.get(key, record.get(key))} but the replay gives {value}")
-        changed = [key for key in INDEX_FIELDS if entry[key] != record[key]]
-        if changed:
-            problems.append(f"index differs from the session file in {', '.join(changed)}")
-        return (False, "; ".join(problems)) if problems else (True, "replay matches")
+        return judge(entry, record, actions, replayer)
 
     # ------------------------------------------------------------ repairs
 
-    def _quarantine_index(self, problem: BaseException) -> dict[str, Any]:
-        """Move a bad index aside, rebuild the session index from the session files, tell the player.
-        Caller holds the lock."""
-        reason = _describe(problem)
-        if not self.writable:
-            return self._unrepairable(problem)
-        try:
-            dest = move_aside(self.path)
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            self._disable(f"the save file {self.path} is unreadable ({reason}) and could not be moved aside ({_describe(exc)})")
-            return {}
+    def _rebuild_index(self, problem: BaseException) -> dict[str, Any]:
+        """Rebuild the session index from the session files, write it over the bad one (which keeps
+        a second name first, so there is never a moment without an index), tell the player.
+        Lessons and settings cannot be recovered. Caller holds the lock."""
         entries, lost = self._entries_from_logs()
         data = new_index(entries)
+        if isinstance(problem, OutdatedIndex):
+            return self._upgrade_index(problem, data, lost)
+        recovered = f"{len(entries)} saved session(s) were recovered from {self._layout.sessions}"
+        try:
+            kept = self._index.write(data, keep_old=True)
+        except OSError as exc:
+            self._warn(
+                f"The save file {self.path} could not be read ({_describe(problem)}). {recovered} and are shown, "
+                f"but the rebuilt file could not be written ({_describe(exc)}); the old one was left in place "
+                f"and the repair will be tried again next time.")
+            for message in lost:
+                self._warn(message)
+            return data
+        where = f"It was moved to {kept} and a new one was written." if kept else "A new one was written."
+        message = f"The save file {self.path} could not be read ({_describe(problem)}). {where}"
         if entries:
-            self._index.write(data)
-        message = f"The save file could not be read ({reason}). It was moved to {dest} and a fresh one was started."
-        if entries:
-            message += f" {len(entries)} saved session(s) were recovered from {self._layout.sessions}."
-        message += " Lesson progress and settings from the old file were not restored."
+            message += f" {recovered}."
+        if not isinstance(problem, MissingIndex):
+            message += " Lesson progress and settings from the old file were not restored."
         self.warnings.append(message)
         self.warnings.extend(lost)
         return data
+
+    def _upgrade_index(self, old: OutdatedIndex, data: dict[str, Any], lost: list[str]) -> dict[str, Any]:
+        """Write an index of this version: sessions from their files (so every entry carries the
+        fields this version shows and checks), every other table carried over. Verdicts of the old
+        version are not: they did not check what this one checks. Caller holds the lock."""
+        data.update({name: table for name, table in old.data.items() if name not in ("_meta", "sessions")})
+        sessions = len(data.get("sessions", {}))
+        try:
+            self._index.write(data)
+        except OSError as exc:
+            self._warn(f"The save file {self.path} could not be upgraded ({_describe(exc)}); "
+                       f"its {sessions} session(s) are shown from their files meanwhile.")
+            return data
+        self.warnings.append(f"The save file was upgraded to this version of liqgame: {sessions} saved session(s) "
+                             "were re-indexed and await a new replay check (liqgame replay --all --verify).")
+        self.warnings.extend(lost)
+        return data
+
+    def _has_session_files(self) -> bool:
+        """Whether ``sessions/`` holds anything named like a session file (stops at the first)."""
+        try:
+            with os.scandir(self._layout.sessions) as entries:
+                return any(_is_session_file(entry.name) for entry in entries)
+        except OSError:
+            return False
 
     def _entries_from_logs(self) -> tuple[list[dict[str, Any]], list[str]]:
         """Index entries for every readable session file, plus warnings for the unreadable ones
         (which are moved aside). Caller holds the lock."""
         entries, lost = [], []
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # no sessions/ (or unreadable): nothing to recover
             for path in sorted(self._layout.sessions.iterdir()):
-                session_id = path.name[: -len(LOG_SUFFIX)]
-                if not path.name.endswith(LOG_SUFFIX) or not SESSION_ID_RE.fullmatch(session_id):
+                if not _is_session_file(path.name):
                     continue
+                session_id = path.name[: -len(LOG_SUFFIX)]
                 try:
                     record, _ = read_log(path)
                 except LogError as exc:
@@ -500,16 +535,27 @@ class Store:
 
     def _prepare_dir(self) -> None:
         """Create the data dir and check it is writable by actually creating files (os.access lies
-        for root and on some mounts)."""
+        for root and on some mounts). Each failure names the step and the path that failed."""
+        step = f"cannot create the data directory {self._layout.sessions}"
         try:
             self._layout.sessions.mkdir(parents=True, exist_ok=True)
             for directory in (self._layout.root, self._layout.sessions):
-                fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".probe", dir=directory)
-                os.close(fd)
-                os.unlink(probe)
+                step = f"cannot create files in {directory}"
+                self._probe(directory)
+            step = f"cannot open the lock file {self._layout.lock}"
             os.close(os.open(self._layout.lock, os.O_RDWR | os.O_CREAT, 0o644))
         except OSError as exc:
-            self._disable(f"cannot write to the data directory {self._layout.root} ({_describe(exc)})")
+            self._disable(f"{step} ({_describe(exc)})")
+
+    @staticmethod
+    def _probe(directory: Path) -> None:
+        """Create and delete a uniquely named temp file. Another process starting at the same moment
+        may clean it up first (it looks like a stale temp file): that is no failure, the file was
+        created, which is all the probe asks."""
+        fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".probe", dir=directory)
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(probe)
 
     def _remove_stale_temps(self) -> None:
         """Delete temp files of writers killed mid-write, if nobody is writing right now."""
@@ -524,6 +570,11 @@ class Store:
         finally:
             os.close(fd)
 
+    def _warn(self, message: str) -> None:
+        """Add a warning once: a repair that keeps failing is retried on every read."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
     def _disable(self, reason: str) -> None:
         self.writable = False
         self._unwritable_reason = reason
@@ -533,10 +584,12 @@ class Store:
         return SaveResult(False, None, f"not saved: {self._unwritable_reason}")
 
     def _unrepairable(self, problem: BaseException) -> dict[str, Any]:
-        """A bad index in a read-only store: play on with no saved data, say so once."""
-        if not self._reported_unreadable and self.path.exists():
+        """A bad index in a read-only store: show what the session files hold, leave the file as it
+        is, say so once."""
+        if not self._reported_unreadable and (os.path.lexists(self.path) or self._has_session_files()):
             self._reported_unreadable = True
             self.warnings.append(
-                f"The save file {self.path} could not be read ({_describe(problem)}); it was left as it is."
+                f"The save file {self.path} could not be read ({_describe(problem)}); it was left as it is"
+                " and the saved sessions are read from their own files."
             )
-        return {}
+        return new_index(self._entries_from_logs()[0])

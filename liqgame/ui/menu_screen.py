@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 import datetime as dt
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -18,7 +17,8 @@ from textual.widgets.option_list import Option
 from ..assets_io import scenarios
 from ..engine.game import GameConfig
 from ..engine.rulebooks import DEFAULT_RULEBOOK, RULEBOOKS
-from ..store import daily_key, daily_seed
+from ..playable import DIFFICULTIES, balance_problem, crowd_size, daily_config
+from ..store import daily_key
 from .base import BaseScreen, GameSpec
 
 LOGO = r"""
@@ -39,27 +39,9 @@ MENU = (
 )
 
 
-@dataclass(frozen=True)
-class Difficulty:
-    label: str
-    balance: float
-    crowd: float  # multiple of the scenario's crowd size
-
-
-DIFFICULTIES = {
-    "easy": Difficulty("Easy — deep pockets, small crowd", 25_000.0, 0.5),
-    "normal": Difficulty("Normal — the scenario as written", 10_000.0, 1.0),
-    "hard": Difficulty("Hard — thin wallet, crowd x3", 2_000.0, 3.0),
-}
-
-
 def daily_spec(today: dt.date, name: str = "you") -> GameSpec:
-    """Today's challenge: the seed from the date, the scenario picked by that seed."""
-    seed = daily_seed(today)
-    names = [n for n in scenarios() if n != "calm"] or list(scenarios())
-    scenario = names[seed % len(names)]
-    config = GameConfig(seed=seed, scenario=scenario, rulebook=DEFAULT_RULEBOOK, players=(name,))
-    return GameSpec(config, kind="daily", daily_date=daily_key(today), player_name=name)
+    """Today's challenge (see :func:`liqgame.playable.daily_config`)."""
+    return GameSpec(daily_config(today, name), kind="daily", daily_date=daily_key(today), player_name=name)
 
 
 class MenuScreen(BaseScreen):
@@ -172,11 +154,11 @@ class NewGameScreen(BaseScreen):
             balance = float(self.query_one("#ng-balance", Input).value)
         except ValueError:
             balance = -1.0
-        if not 100 <= balance <= 10_000_000 or round(balance, 4) != balance:
-            error.update("Starting balance: a number of USD from 100 to 10,000,000.")
+        problem = balance_problem(balance)
+        if problem:
+            error.update(problem)
             return
-        sc = scenarios()[scenario]
-        bots = max(int(sc.bots * DIFFICULTIES[difficulty].crowd), 0)
+        bots = crowd_size(scenario, difficulty)
         # every new game gets its own market (two browser tabs never share one); the seed is
         # saved with the session, so the game stays replayable
         config = GameConfig(seed=secrets.randbelow(2**31 - 1) + 1, scenario=scenario, rulebook=rulebook,

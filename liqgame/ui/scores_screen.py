@@ -1,7 +1,9 @@
 """High scores from the store: free play or today's daily challenge, optionally one scenario.
 
-Names and every other text come from a file anyone can edit: cells are rich ``Text``
-objects, never markup.  Reading runs in a worker (the store may wait for a file lock).
+Names and every other text come from a file anyone can edit: the store hands over rows whose text
+is already one printable line (no escape sequences), and cells are rich ``Text`` objects, never
+markup.  Start balance and crowd are shown because verification binds them to the replay.
+Reading runs in a worker (the store may wait for a file lock).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class ScoresScreen(BaseScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for col in ("#", "Name", "Score", "Equity", "Liq.", "Max DD", "Market", "Rulebook", "Date", "Replay"):
+        for col in ("#", "Name", "Score", "Equity", "Start", "Crowd", "Liq.", "Max DD", "Market", "Rulebook", "Date",
+                    "Replay"):
             table.add_column(col)
         table.focus()
         self.load()
@@ -74,7 +77,10 @@ class ScoresScreen(BaseScreen):
         for r in rows:
             table.add_row(
                 Text(str(r["rank"])), Text(r["name"]), Text(f"{r['score']:,}", justify="right"),
-                Text(f"${r['equity']:,.2f}", justify="right"), Text(str(r["liquidations"]), justify="right"),
+                Text(f"${r['equity']:,.2f}", justify="right"),
+                Text(f"${r['starting_balance']:,.0f}", justify="right"),
+                Text("?" if r["bots"] is None else f"{r['bots']:,}", justify="right"),
+                Text(str(r["liquidations"]), justify="right"),
                 Text(f"{r['max_drawdown'] * 100:.1f} %", justify="right"), Text(str(r["scenario"])),
                 Text(str(r["rulebook"])), Text(str(r["date"])[:16]), Text(STATUS.get(r["verified"], "?")))
         what = "today's daily challenge" if self.kind == "daily" else "free play"

@@ -179,13 +179,16 @@ class SessionEndScreen(BaseScreen):
             return
         name = self.query_one("#se-name", Input).value
         self.query_one("#se-save", Button).disabled = True
-        out.update("Saving…")
+        out.update("Saving and checking the replay…")
         self.save(store, name)
 
     @work(thread=True, exclusive=True, group="save")
     def save(self, store, name: str) -> None:
+        from ..session import replayer
+
         record = dict(self.data.record, name=name)
-        result = store.save_session(record, list(self.data.log))
+        # replayed before it enters the table, so a new score never ranks as unchecked
+        result = store.save_session(record, list(self.data.log), replayer=replayer)
         if result.ok:
             store.save_settings(player_name=name)
         self.app.call_from_thread(self._saved, result, name)

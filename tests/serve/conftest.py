@@ -104,7 +104,10 @@ class Served:
 
 
 def serve_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "liqgame", "serve", *args]
+    """The installed ``liqgame`` script when there is one (what players run: it does not put the current
+    directory on ``sys.path``, which ``python -m`` would), else ``python -m liqgame``."""
+    script = Path(sys.executable).with_name("liqgame")
+    return [str(script), "serve", *args] if script.exists() else [sys.executable, "-m", "liqgame", "serve", *args]
 
 
 def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
@@ -125,13 +128,13 @@ def serve(tmp_path, monkeypatch):
     monkeypatch.setenv("LIQGAME_HOME", str(tmp_path / "liqgame-home"))  # never the real user data dir
     started: list[Served] = []
 
-    def start(*extra: str) -> Served:
+    def start(*extra: str, cwd: Path | None = None) -> Served:
         port = free_port()
         data_dir = tmp_path / "data"
         log = tmp_path / f"serve-{port}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(serve_cmd("--port", str(port), "--data-dir", str(data_dir), *extra),
-                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd)
         s = Served(proc, port, data_dir, log)
         started.append(s)
         wait_listening(port, proc)

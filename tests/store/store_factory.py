@@ -10,15 +10,29 @@ from pathlib import Path
 from typing import Any
 
 
-def fake_replay(record: dict[str, Any], actions: list[dict[str, Any]]) -> tuple[int, str]:
-    """What the real engine's replayer does, in miniature: recompute (score, final state hash)."""
+GAME_FIELDS = ("seed", "scenario", "rulebook", "bots", "starting_balance")  # how the fake game was set up
+OUTCOME_FIELDS = ("final_equity", "liquidations", "max_drawdown")  # what the fake game "computes"
+
+
+def fake_replay(record: dict[str, Any], actions: list[dict[str, Any]]) -> tuple[int, str, dict[str, Any]]:
+    """What the real engine's replayer does, in miniature: from the session's config and actions
+    (never from the fields the table shows) recompute the score, the final state hash, and the
+    fields the table shows about the game."""
+    config = record["config"]
     score = sum(action["pnl"] for action in actions)
-    state = json.dumps([int(record["seed"]), record["scenario"], actions], sort_keys=True)
-    return score, hashlib.sha256(state.encode()).hexdigest()
+    state = json.dumps([config["seed"], config["scenario"], actions], sort_keys=True)
+    extras = {key: config[key] for key in GAME_FIELDS + OUTCOME_FIELDS}
+    return score, hashlib.sha256(state.encode()).hexdigest(), extras
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as the int/float JSON would give back."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def make_session(i: int = 0, *, n_actions: int = 5, **overrides: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A session whose stored score and hash agree with ``fake_replay`` (unless overridden)."""
+    """A session whose stored fields agree with ``fake_replay`` (unless ``score``/``state_hash`` are
+    overridden; other overrides describe an honestly played game with those settings)."""
     actions = [{"t": k, "op": "buy" if k % 2 else "sell", "pnl": (i * 7 + k) % 13} for k in range(n_actions)]
     record: dict[str, Any] = {
         "name": f"player{i}",
@@ -27,6 +41,7 @@ def make_session(i: int = 0, *, n_actions: int = 5, **overrides: Any) -> tuple[d
         "seed": 1000 + i,
         "scenario": "crash-2021",
         "rulebook": "standard",
+        "bots": 300,
         "starting_balance": 10_000.0,
         "final_equity": 10_000.0 + i,
         "liquidations": i % 3,
@@ -34,7 +49,8 @@ def make_session(i: int = 0, *, n_actions: int = 5, **overrides: Any) -> tuple[d
         "kind": "free",
     }
     record.update({key: value for key, value in overrides.items() if key not in ("score", "state_hash")})
-    score, state_hash = fake_replay(record, actions)
+    record["config"] = {key: _plain(record[key]) for key in GAME_FIELDS + OUTCOME_FIELDS}
+    score, state_hash, _ = fake_replay(record, actions)
     record["score"] = overrides.get("score", score)
     record["state_hash"] = overrides.get("state_hash", state_hash)
     return record, actions

@@ -8,7 +8,7 @@ import pytest
 from store_factory import fake_replay, make_session, read_json, write_json
 
 from liqgame.store import SessionUnreadable, Store
-from liqgame.store import store as store_module
+from liqgame.store import atomic
 
 CORRUPT_NAME = re.compile(r"liqgame\.json\.corrupt-\d{8}-\d{6}(-\d+)?")
 
@@ -171,17 +171,18 @@ def test_unknown_tables_are_kept(data_dir):
     assert read_json(data_dir / "liqgame.json")["mods"] == {"1": {"anything": [1, 2, 3]}}
 
 
-def test_corrupt_index_that_cannot_be_moved_aside_is_left_alone(data_dir, monkeypatch):
-    populated(data_dir, n=1)
+def test_corrupt_index_that_cannot_be_replaced_is_left_alone(data_dir, monkeypatch):
+    _, ids = populated(data_dir, n=1)
     (data_dir / "liqgame.json").write_text("{broken")
 
-    def refuse(path, now=None):
+    def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(store_module, "move_aside", refuse)
+    monkeypatch.setattr(atomic.os, "replace", refuse)
     store = Store(data_dir)
-    assert not store.writable and "Saving is off" in store.warnings[0]
+    assert "could not be written (Permission denied)" in store.warnings[0]
+    assert [row["id"] for row in store.sessions()] == ids  # still shown, from the session files
     result = store.save_session(*make_session(2))
     assert not result.ok and result.message.startswith("not saved:")
     assert (data_dir / "liqgame.json").read_text() == "{broken"
-    assert store.top_scores() == []
+    assert len(store.warnings) == 1  # retried on every call, reported once

@@ -7,9 +7,9 @@ from pathlib import Path
 import platformdirs
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from store_factory import make_session
+from store_factory import edit_entry, make_session
 
-from liqgame.store import Store, clean_name, daily_key, daily_seed, resolve_data_dir
+from liqgame.store import Store, clean_name, daily_key, daily_seed, format_scores_table, resolve_data_dir
 
 
 def test_daily_seed_is_the_documented_formula_and_stable():
@@ -86,3 +86,15 @@ def test_store_without_argument_uses_liqgame_home(tmp_path, monkeypatch):
     monkeypatch.setenv("LIQGAME_HOME", str(tmp_path / "home"))
     store = Store()
     assert store.path == tmp_path / "home" / "liqgame.json" and store.writable
+
+
+def test_every_shown_text_field_is_printable(data_dir):
+    """Hand-edited index fields reach no terminal as escape sequences: not in rows, not in the table."""
+    store = Store(data_dir)
+    sid = store.save_session(*make_session(0)).session_id
+    edit_entry(store.path, sid, scenario="calm\x1b[2J", rulebook="x\x1b]0;pwned\x07", date="2025\x1b[H",
+               verified=False, reason="bad\x1b[31m", sig=None)
+    rows = store.top_scores() + store.sessions()
+    texts = [value for row in rows for value in row.values() if isinstance(value, str)]
+    assert texts and all(text.isprintable() for text in texts), texts
+    assert "\x1b" not in format_scores_table(store.top_scores())

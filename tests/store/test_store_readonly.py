@@ -89,3 +89,18 @@ def test_lock_timeout_is_reported_not_raised(data_dir):
         result = store.save_session(*make_session(0))
     assert not result.ok and "locked by another liqgame" in result.message
     assert store.save_session(*make_session(0)).ok
+
+
+def test_over_long_data_dir_is_reported_not_raised(tmp_path):
+    store = Store(tmp_path / ("a" * 300))
+    assert not store.writable and "File name too long" in store.warnings[0]
+    assert store.top_scores() == [] and store.settings() == {}
+    assert_saves_refused(store)
+
+
+def test_saving_off_message_names_the_step_and_path(data_dir):
+    data_dir.mkdir()
+    (data_dir / "sessions").write_text("not a directory")
+    store = Store(data_dir)
+    assert not store.writable
+    assert f"cannot create the data directory {data_dir / 'sessions'} (File exists)" in store.warnings[0]

@@ -106,7 +106,7 @@ def test_ranking_verified_then_unchecked_then_failed(store):
 
 def test_many_edited_verified_entries_still_rank_correctly(store):
     ids = [save(store, i, score=1000 + i) for i in range(80)]
-    store.verify_all(lambda record, actions: (record["score"], record["state_hash"]))  # trusting replayer
+    store.verify_all(lambda record, actions: (record["score"], record["state_hash"], fake_replay(record, actions)[2]))
     assert all(row["status"] == "verified" for row in store.top_scores(limit=None))
     data = read_json(store.path)
     for entry in data["sessions"].values():  # edit the 70 best verified entries after verification
@@ -119,18 +119,28 @@ def test_many_edited_verified_entries_still_rank_correctly(store):
     assert len(ids) == 80
 
 
-def test_verify_all_records_everything_in_one_write(store, data_dir, monkeypatch):
+def test_verify_all_records_each_verdict_as_it_is_reached(store, data_dir):
     ids = [save(store, i) for i in range(5)]
-    edit_entry(store.path, ids[0], score=12345)
-    writes = []
-    real_write = type(store._index).write
-    monkeypatch.setattr(type(store._index), "write", lambda self, data: (writes.append(1), real_write(self, data)))
-    results = store.verify_all(fake_replay)
-    assert len(writes) == 1
-    assert {r.session_id: r.ok for r in results} == {sid: sid != ids[0] for sid in ids}
-    assert all(r.recorded for r in results)
-    again = store.verify_all(fake_replay, only_unchecked=True)
-    assert [r.session_id for r in again] == [ids[0]]
+    order = [entry["id"] for entry in read_json(store.path)["sessions"].values()]
+    edit_entry(store.path, order[0], score=12345)
+    replayed, reported = [], []
+
+    def interrupted_after_three(record, actions):
+        if len(replayed) == 3:
+            raise KeyboardInterrupt  # Ctrl+C, or the process killed, in the middle of a long run
+        replayed.append(record["id"])
+        return fake_replay(record, actions)
+
+    with pytest.raises(KeyboardInterrupt):
+        store.verify_all(interrupted_after_three, on_result=reported.append)
+    assert [(r.session_id, r.ok, r.recorded) for r in reported] == [(order[0], False, True), (order[1], True, True),
+                                                                     (order[2], True, True)]
+    rows = {row["session_id"]: row["status"] for row in Store(data_dir).top_scores(limit=None)}
+    assert [rows[sid] for sid in order] == ["failed", "verified", "verified", "unchecked", "unchecked"]
+    results = store.verify_all(fake_replay, only_unchecked=True)
+    assert sorted(r.session_id for r in results) == sorted([order[0]] + order[3:])
+    assert {r.session_id: r.ok for r in results} == {sid: sid != order[0] for sid in [order[0]] + order[3:]}
+    assert all(r.recorded for r in results) and len(ids) == 5
 
 
 @pytest.mark.parametrize(
@@ -152,8 +162,8 @@ def test_replayer_extras_are_compared(store):
     sid = save(store, 1)
 
     def replay_with_extras(record, actions):
-        score, state_hash = fake_replay(record, actions)
-        return score, state_hash, {"final_equity": record["final_equity"] + 1}
+        score, state_hash, extras = fake_replay(record, actions)
+        return score, state_hash, dict(extras, final_equity=record["final_equity"] + 1)
 
     result = store.verify(sid, replay_with_extras)
     assert not result.ok and "final_equity" in result.reason
@@ -170,3 +180,61 @@ def test_replayer_gets_the_session_file_record_and_actions(store):
 def test_verify_unknown_session(store):
     result = store.verify("0123456789ab", fake_replay)
     assert not result.ok and not result.recorded and result.reason == "no such session"
+
+
+def test_a_replay_must_confirm_every_shown_field(store):
+    sid = save(store, 1)
+    result = store.verify(sid, lambda record, actions: fake_replay(record, actions)[:2])  # score and hash only
+    assert not result.ok
+    fields = "seed, scenario, rulebook, bots, starting_balance, final_equity, liquidations, max_drawdown"
+    assert f"does not confirm {fields}" in result.reason
+
+
+@pytest.mark.parametrize("field, label", [("seed", 4242), ("scenario", "black-thursday"), ("rulebook", "kind-one"),
+                                          ("bots", 9000), ("starting_balance", 500.0), ("max_drawdown", 0.01)])
+def test_a_label_that_differs_from_the_game_replayed_fails(store, field, label):
+    """The forger plays one game and labels it as another, consistently in index and session file;
+    score and hash match the replay, but the replay reports the game it really was."""
+    record, actions = make_session(3)
+    record[field] = label  # the shown field; record["config"] still holds the game really played
+    sid = store.save_session(record, actions).session_id
+    honest = [save(store, i) for i in (4, 5)]
+    for other in honest:
+        assert store.verify(other, fake_replay).ok
+    result = store.verify(sid, fake_replay)
+    assert not result.ok and f"stored {field} {label}" in result.reason
+    assert [row["session_id"] for row in store.top_scores()][-1] == sid  # below every verified entry
+
+
+def test_new_saves_are_verified_before_they_rank(store):
+    honest = store.save_session(*make_session(1), replayer=fake_replay)
+    assert honest.ok and honest.message == f"saved as {honest.session_id}; replay verified"
+    record, actions = make_session(2, score=10**6)  # a score the replay does not give
+    forged = store.save_session(record, actions, replayer=fake_replay)
+    assert forged.ok and "replay check FAILED: stored score 1000000" in forged.message
+    rows = store.top_scores()
+    assert [(row["session_id"], row["status"]) for row in rows] == [(honest.session_id, "verified"),
+                                                                   (forged.session_id, "failed")]
+
+
+def test_an_index_of_the_previous_format_is_upgraded(store, data_dir):
+    ids = [save(store, i) for i in range(3)]
+    store.verify(ids[0], fake_replay)
+    store.record_lesson("margin-101", True, 7)
+    store.save_settings(theme="dark")
+    data = read_json(store.path)
+    data["_meta"]["1"]["version"] = 1
+    for entry in data["sessions"].values():  # what a version-1 entry looked like
+        del entry["bots"], entry["starting_balance"]
+        edit_log(data_dir / "sessions" / entry["log"], lambda body: body["record"].pop("bots"))  # a v1 record
+    store.path.write_text(json.dumps(data))
+
+    upgraded = Store(data_dir)
+    assert len(upgraded.warnings) == 1 and "upgraded" in upgraded.warnings[0]
+    rows = upgraded.top_scores()
+    assert sorted(row["session_id"] for row in rows) == sorted(ids)
+    assert {row["status"] for row in rows} == {"unchecked"}  # old verdicts did not check the crowd
+    assert {row["bots"] for row in rows} == {300}  # from the config the game was played with
+    assert all(r.ok for r in upgraded.verify_all(fake_replay))
+    assert upgraded.lesson_progress()["margin-101"]["attempts"] == 1 and upgraded.settings() == {"theme": "dark"}
+    assert read_json(store.path)["_meta"]["1"]["version"] == 2 and Store(data_dir).warnings == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from liqgame.playable import crowd_size
 from liqgame.store import Store, daily_key, daily_seed
 from liqgame.ui.help_screen import HelpScreen
 from liqgame.ui.glossary import glossary
@@ -13,7 +14,7 @@ from liqgame.ui.play_screen import PlayScreen
 from liqgame.ui.scores_screen import ScoresScreen
 from liqgame.ui.session_end_screen import SessionEndScreen
 
-from .conftest import fill_ticket, wait_group
+from .conftest import SCENARIO, fill_ticket, wait_group
 
 EVIL = "[b red]x[/] $y [link=z]"  # markup-like, within the 24-character name limit
 
@@ -90,8 +91,8 @@ async def test_help_has_every_glossary_term_and_filters(app_factory):
         assert isinstance(app.screen, PlayScreen)
 
 
-async def test_session_end_saves_and_names_stay_literal(app_factory, tmp_path):
-    app = app_factory()
+async def test_session_end_saves_verified_and_names_stay_literal(app_factory, tmp_path):
+    app = app_factory(bots=crowd_size(SCENARIO, "easy"))  # a game the menu offers, so it can verify
     async with app.run_test(size=(120, 40)) as pilot:
         await fill_ticket(pilot, "0.1", "10")
         await pilot.press("b")
@@ -107,7 +108,7 @@ async def test_session_end_saves_and_names_stay_literal(app_factory, tmp_path):
         await pilot.click("#se-save")
         await wait_group(app, "save")
         await pilot.pause()
-        assert end.saved is not None and end.saved.ok, end.saved
+        assert end.saved is not None and end.saved.ok and end.saved.message.endswith("replay verified"), end.saved
         await pilot.press("h")
         await wait_group(app, "scores")
         await pilot.pause()
@@ -122,6 +123,7 @@ async def test_session_end_saves_and_names_stay_literal(app_factory, tmp_path):
         assert isinstance(app.screen, MenuScreen)
     rows = Store(tmp_path / "data").top_scores(kind="free")
     assert rows[0]["name"] == EVIL and rows[0]["scenario"] == "long-squeeze"
+    assert rows[0]["status"] == "verified"  # checked when saved: a new score never ranks as unchecked
 
 
 async def test_store_warnings_are_shown_once(app_factory, tmp_path):
@@ -165,3 +167,31 @@ async def test_theme_switch_redraws_panels(app_factory):
         await pilot.pause()
         after = app.screen.position.render().spans
         assert [s.style for s in before] != [s.style for s in after]
+
+
+HOSTILE = {"scenario": "calm\x1b[2J\x1b[H", "rulebook": "x\x1b]0;pwned\x07", "date": "2026-01-01\x1b[31mT00:00"}
+
+
+async def test_score_table_shows_no_escape_sequences_from_a_hand_edited_file(app_factory, tmp_path):
+    import json
+
+    from liqgame.engine import GameConfig
+    from liqgame.session import make_game, session_record
+
+    game = make_game(GameConfig(seed=3, scenario="calm", bots=0))
+    store = Store(tmp_path / "data")
+    assert store.save_session(session_record(game, name="ann", date="2026-01-01T00:00:00"), []).ok
+    index = tmp_path / "data" / "liqgame.json"
+    data = json.loads(index.read_text())
+    for entry in data["sessions"].values():
+        entry.update(HOSTILE)
+    index.write_text(json.dumps(data))
+    app = app_factory(start=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("h")
+        await wait_group(app, "scores")
+        await pilot.pause()
+        table = app.screen.query_one("#scores-table")
+        cells = [cell.plain for cell in table.get_row_at(0)]
+        assert "ann" in cells and all(text.isprintable() for text in cells), cells
+        assert any(text.startswith("calm?[2J") for text in cells)  # shown literally, escape made visible
