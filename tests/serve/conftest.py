@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from liqgame.store import Store
+
 from .cdp import find_chromium, free_port
 
 
@@ -131,6 +133,7 @@ def serve(tmp_path, monkeypatch):
     def start(*extra: str, cwd: Path | None = None) -> Served:
         port = free_port()
         data_dir = tmp_path / "data"
+        Store(data_dir).save_settings(welcomed=True)  # the first-launch welcome is tested in tests/ui
         log = tmp_path / f"serve-{port}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(serve_cmd("--port", str(port), "--data-dir", str(data_dir), *extra),
