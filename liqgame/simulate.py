@@ -16,6 +16,7 @@ from .engine.game import GameConfig
 from .engine.ledger import CAUSE_LABEL, Cause
 from .engine.money import units_to_usd
 from .session import make_game
+from .timeline import timeline
 
 
 def read_player_file(path: str) -> list[dict]:
@@ -133,6 +134,9 @@ def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> d
         "price": {"start": marks[0] / 10, "end": marks[-1] / 10, "min": min(marks) / 10, "max": max(marks) / 10},
         "rejected_actions": rejected,
         "players": players,
+        "shocks": game.shocks.describe(),
+        "funding_interval_s": game.venue.market.p.funding_interval_s,
+        "timeline": timeline(game),
         "state_hash": game.state_hash(),
     }
 
