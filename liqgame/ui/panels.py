@@ -102,7 +102,8 @@ class TextPanel(Widget):
 
 
 class StatusBar(Static):
-    """Top line: clock state, game time, last / mark / index, scenario and rulebook."""
+    """Top line: clock state, game time, last / mark / index, funding (rate per interval, countdown),
+    scenario and rulebook."""
 
     frame: reactive[Frame | None] = reactive(None)
     title: str = ""
@@ -122,6 +123,9 @@ class StatusBar(Static):
         t.append(fmt.price(m.mark), pal["warn"])
         t.append("  Index ")
         t.append(fmt.price(m.index), pal["muted"])
+        t.append("  Funding ")
+        t.append(fmt.funding(m.funding_rate, m.funding_interval_s), pal["bad"] if m.funding_rate > 0 else "")
+        t.append(f" in {fmt.clock(m.seconds_to_funding)}", pal["muted"])
         t.append(f"   {self.title} · {f.snapshot.rulebook}", pal["muted"])
         return t
 
@@ -244,7 +248,8 @@ class MarketPanel(Vertical):
         ls = Text.assemble(f"{m.long_accounts:,} / {m.short_accounts:,} ", ("▮" * longs, pal["good"]),
                            ("▮" * (10 - longs), pal["bad"]))
         self.query_one("#market-text", TextPanel).show(lines(
-            cols(("Funding", 15, "<"), (Text(f"{rate * 100:+.4f} %/8h", pal["bad"] if rate > 0.0003 else ""), 13,
+            cols(("Funding", 15, "<"), (Text(fmt.funding(rate, m.funding_interval_s),
+                                             pal["bad"] if rate > 0.0003 * m.funding_interval_s / 28800 else ""), 13,
                                         "<"), (Text(f"in {fmt.clock(m.seconds_to_funding)}", pal["muted"]), 12, ">")),
             cols(("Open interest", 15, "<"), (f"{m.open_interest_btc:,.1f} BTC", 25, "<")),
             cols(("Long/short", 15, "<"), (ls, 25, "<")),

@@ -280,3 +280,14 @@ async def test_stop_loss_from_the_ticket_is_drawn_on_the_chart(app_factory):
         await pilot.press("x")
         await pilot.pause()
         assert me(app).orders == ()
+
+
+async def test_status_bar_shows_funding_with_its_interval(app_factory):
+    """A scenario may settle funding hourly: the top bar says so, with the rate per settlement."""
+    app = app_factory(scenario="calm")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        screen.runner.advance(100)
+        await pilot.pause()
+        text = screen.status.render().plain
+        assert "Funding" in text and "%/1h" in text and "in 0:58:20" in text
