@@ -111,7 +111,8 @@ class Market:
         normal_var = params.index.annual_vol ** 2 / SECONDS_PER_YEAR
         self.liquidity = Liquidity(params.liquidity, params.book.depth_btc, normal_var,
                                    params.pool_usd / params.start_price)
-        self.permanent = 0.0  # log of the permanent impact factor
+        self._permanent = 0.0  # log of the permanent impact factor
+        self._index = params.start_price
         self.impact_on = impact_on
         self.forced = False  # set by the game while liquidation orders trade
         self.pool_inventory = lambda c: 0  # the pool's position (lots); the game wires in the position book
@@ -138,8 +139,21 @@ class Market:
         return self.process.price * math.exp(self.permanent) * (1.0 + self.spot.disp)
 
     @property
+    def permanent(self) -> float:
+        return self._permanent
+
+    @permanent.setter
+    def permanent(self, value: float) -> None:
+        self._permanent = value
+        self._refresh_index()
+
+    @property
     def index(self) -> float:
-        return self.fair_value * (1.0 + self.arb * self.contracts[PERP].disp)
+        """Kept up to date by every change of its parts (it is read many times a tick)."""
+        return self._index
+
+    def _refresh_index(self) -> None:
+        self._index = self.fair_value * (1.0 + self.arb * self.contracts[PERP].disp)
 
     @property
     def index_ticks(self) -> int:
@@ -195,6 +209,7 @@ class Market:
         self.spot.disp = self._spot_disp(self.spot.flow)
         for c, k in enumerate(self.contracts):
             k.disp = self._contract_disp(c, k.flow)
+        self._refresh_index()
 
     def _reprice(self, smooth: bool) -> float:
         self._displace()

@@ -110,6 +110,7 @@ def test_liquidated_crowd_traders_cool_off_before_coming_back():
     g = make_game(GameConfig(seed=4, scenario="flash-crash", bots=1500))
     cr, book = g.crowd, g.venue.books[0]
     held = cr.holding.copy()
+    start_wallet = np.array([g.venue.ledger.balance(int(i)) for i in cr.ids])
     g.run(shock_window(g)[1])
     lost = np.flatnonzero(cr.back_at > 0)
     assert len(lost) > 50  # the crash took many of them out
@@ -117,6 +118,10 @@ def test_liquidated_crowd_traders_cool_off_before_coming_back():
     assert len(waiting) > len(lost) // 2  # hours of cool-off: most are still away
     assert not book.qty[waiting + cr.first].any()  # and none of those has traded since
     assert held[lost].sum() > len(lost) // 2  # most were in the lived-in book before the crash
+    g.run(6 * 3600)
+    back = lost[(cr.back_at[lost] <= g.tick) & (book.qty[lost + cr.first] != 0)]
+    wallets = np.array([g.venue.ledger.balance(int(i)) for i in back + cr.first])
+    assert len(back) > 20 and (wallets < start_wallet[back]).mean() > 0.9  # back, with a smaller wallet
 
 
 def test_the_pool_quotes_against_its_inventory_so_a_long_crowd_pays_funding():

@@ -62,3 +62,24 @@ def test_liquidity_parameters_are_validated():
         LiquidityParams(refill_s=0)
     with pytest.raises(ValueError, match="min_level"):
         LiquidityParams(min_level=0)
+
+
+def test_liquidation_volume_feeds_the_slow_volatility_and_thins_the_book():
+    """Forced flow (the game marks liquidation orders so) leaves days of higher volatility behind; the same
+    order when it is not forced does not."""
+    from liqgame.engine import GameConfig
+    from liqgame.session import make_game
+
+    slow, level = [], []
+    for forced in (False, True):
+        m = make_game(GameConfig(seed=1, scenario="calm", bots=0)).venue.market
+        before = m.process.slow_multiplier
+        m.forced = forced
+        m.trade(0, -1, int(2 * m.p.book.depth_btc * LOTS_PER_BTC))
+        m.forced = False
+        for _ in range(10):  # quotes are pulled within seconds
+            m.step()
+        slow.append(m.process.slow_multiplier / before)
+        level.append(m.liquidity.level)
+    assert slow[0] == pytest.approx(1.0, abs=1e-3) and slow[1] > 1.04
+    assert level[1] < 0.5 < level[0]
