@@ -29,7 +29,7 @@ only through order flow.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -81,24 +81,32 @@ class Shock:
 
     def flow(self, t: int, rng: np.random.Generator) -> int:
         """Signed spot lots this shock trades in second ``t`` (inside its window)."""
-        s = self.spec
-        if s.kind == "metaorder":
-            target = round(self.size_btc * LOTS_PER_BTC * (t + 1 - self.start) / (self.end - self.start))
-            # irregular child orders: each a random multiple (mean 1) of what the schedule has due by now
-            lots = max(int(round((target - self.done_lots) * rng.gamma(2.0, 0.5))), 0)
-            if t == self.end - 1:
-                lots = max(target - self.done_lots, 0)
-            self.done_lots += lots
-            return s.side * lots
-        if s.kind == "jumps":
-            rate = s.base_per_min / 60.0 + self.excite
-            self.excite *= math.exp(-1.0 / s.decay_s)
-            if rng.random() >= 1.0 - math.exp(-rate):
-                return 0
-            self.excite += s.excitation / s.decay_s
-            side = s.side or (1 if rng.random() < 0.5 else -1)
-            return side * int(round(self.size_btc * LOTS_PER_BTC * rng.standard_exponential()))
+        if self.spec.kind == "metaorder":
+            return self._child_order(t, rng)
+        if self.spec.kind == "jumps":
+            return self._jump(rng)
         return 0
+
+    def _child_order(self, t: int, rng: np.random.Generator) -> int:
+        """Irregular child orders: each a random multiple (mean 1) of what the schedule has due by now;
+        the last second trades whatever is left, so the whole size is done inside the window."""
+        target = round(self.size_btc * LOTS_PER_BTC * (t + 1 - self.start) / (self.end - self.start))
+        lots = max(int(round((target - self.done_lots) * rng.gamma(2.0, 0.5))), 0)
+        if t == self.end - 1:
+            lots = max(target - self.done_lots, 0)
+        self.done_lots += lots
+        return self.spec.side * lots
+
+    def _jump(self, rng: np.random.Generator) -> int:
+        """A block trade with probability 1 - exp(-rate); each one raises the rate for the next ones."""
+        s = self.spec
+        rate = s.base_per_min / 60.0 + self.excite
+        self.excite *= math.exp(-1.0 / s.decay_s)
+        if rng.random() >= 1.0 - math.exp(-rate):
+            return 0
+        self.excite += s.excitation / s.decay_s
+        side = s.side or (1 if rng.random() < 0.5 else -1)
+        return side * int(round(self.size_btc * LOTS_PER_BTC * rng.standard_exponential()))
 
     def describe(self) -> dict:
         d = {"kind": self.spec.kind, "onset_s": self.start, "duration_s": self.end - self.start}
@@ -195,9 +203,9 @@ def shock_from_dict(d, where: str, earlier: int = 0) -> ShockSpec:
     permanent = None if d.get("permanent") is None else _number(d, "permanent", where, 0, 1, 0.0)
     spec = ShockSpec(**common, side=SIDES[side], size_btc=_range(d, "size_btc", where, 0, 10**7), permanent=permanent)
     if kind == "jumps":
-        spec = ShockSpec(**{**spec.__dict__, "base_per_min": _number(d, "base_per_min", where, 0, 60, 0.5),
-                            "excitation": _number(d, "excitation", where, 0, 0.95, 0.6),
-                            "decay_s": _number(d, "decay_s", where, 1, 86_400, 60.0)})
+        spec = replace(spec, base_per_min=_number(d, "base_per_min", where, 0, 60, 0.5),
+                       excitation=_number(d, "excitation", where, 0, 0.95, 0.6),
+                       decay_s=_number(d, "decay_s", where, 1, 86_400, 60.0))
     return spec
 
 
