@@ -14,31 +14,10 @@ import time
 import numpy as np
 
 from liqgame.engine.index_process import IndexParams, IndexProcess
+from liqgame.market_stats import acf, excess_kurtosis, hill, robust_acf_t as robust_t
 
 START = 60_000.0
 ABS_LAGS = (1, 5, 10, 20, 50)
-
-
-def acf(x: np.ndarray, lag: int) -> float:
-    x = x - x.mean()
-    return float(x[:-lag] @ x[lag:] / (x @ x))
-
-
-def robust_t(r: np.ndarray, lag: int) -> float:
-    r = r - r.mean()
-    prod = r[:-lag] * r[lag:]
-    return float(prod.sum() / math.sqrt((prod**2).sum()))
-
-
-def excess_kurtosis(x: np.ndarray) -> float:
-    x = x - x.mean()
-    return float((x**4).mean() / (x**2).mean() ** 2 - 3.0)
-
-
-def hill(x: np.ndarray, frac: float = 0.05) -> float:
-    a = np.sort(np.abs(x))[::-1]
-    k = int(len(a) * frac)
-    return float(1.0 / np.mean(np.log(a[:k] / a[k])))
 
 
 def time_steps(n: int = 200_000) -> float:

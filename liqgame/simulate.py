@@ -17,6 +17,7 @@ from .engine.money import units_to_usd
 from .limits import MAX_BALANCE_USD
 from .script_file import PlayerFileError, ScriptEntry, read_script
 from .session import make_game
+from .timeline import timeline
 
 
 def _progress(done: int, total: int) -> None:
@@ -125,6 +126,9 @@ def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> d
         "price": {"start": marks[0] / 10, "end": marks[-1] / 10, "min": min(marks) / 10, "max": max(marks) / 10},
         "rejected_actions": rejected,
         "players": players,
+        "shocks": game.shocks.describe(),
+        "funding_interval_s": game.venue.market.p.funding_interval_s,
+        "timeline": timeline(game),
         "state_hash": game.state_hash(),
     }
 

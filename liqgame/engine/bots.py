@@ -3,8 +3,9 @@
 Each trader belongs to a persona (cautious, swing, degen, trend follower, mean-reverter,
 funding farmer, whale) that fixes its leverage range, stake, stop-loss habit and how it
 picks a side.  Each second a random few act: flat traders open (herding: a rally tilts
-them long), holders close, liquidated traders come back with what is left in their wallet.  All of a
-tick's crowd orders net into one market order against the liquidity pool, so the crowd
+them long), holders close.  A liquidated trader first stays away for a while (a seeded
+cool-off around ``cooloff_hours``), then comes back with what is left in its wallet.  All of
+a tick's crowd orders net into one market order against the liquidity pool, so the crowd
 moves the price the same way players and liquidations do.
 """
 
@@ -35,13 +36,13 @@ class Persona:
 PERSONAS = {
     p.name: p
     for p in (
-        Persona("cautious", 2, 5, 0.3, 5_000, "random", 0.7, 0.04, 0.5, 24.0),
-        Persona("swing", 10, 25, 0.3, 3_000, "random", 0.4, 0.02, 1.0, 6.0),
-        Persona("degen", 50, 100, 0.5, 1_000, "random", 0.05, 0.01, 3.0, 1.0),
-        Persona("trend", 10, 30, 0.3, 3_000, "trend", 0.5, 0.015, 2.0, 2.0),
-        Persona("mean-reverter", 5, 15, 0.3, 3_000, "contrarian", 0.5, 0.03, 1.0, 3.0),
-        Persona("funding-farmer", 2, 3, 0.5, 20_000, "funding", 0.0, 0.0, 0.3, 48.0),
-        Persona("whale", 3, 10, 0.2, 500_000, "random", 0.3, 0.05, 0.2, 24.0),
+        Persona("cautious", 2, 5, 0.3, 5_000, "random", 0.6, 0.05, 0.5, 24.0),
+        Persona("swing", 5, 15, 0.2, 5_000, "random", 0.5, 0.03, 1.0, 8.0),
+        Persona("degen", 25, 100, 0.02, 500, "random", 0.5, 0.005, 3.0, 0.5),
+        Persona("trend", 5, 20, 0.2, 3_000, "trend", 0.6, 0.02, 2.0, 3.0),
+        Persona("mean-reverter", 3, 10, 0.2, 3_000, "contrarian", 0.5, 0.03, 1.0, 4.0),
+        Persona("funding-farmer", 1, 3, 0.5, 20_000, "funding", 0.0, 0.0, 0.3, 48.0),
+        Persona("whale", 2, 5, 0.2, 500_000, "random", 0.3, 0.08, 0.2, 24.0),
     )
 }
 
@@ -56,6 +57,7 @@ class CrowdParams:
     herd: float = 0.25  # how strongly a recent move tilts new positions its way
     activity: float = 1.0  # multiplies every persona's acts_per_hour
     leverage_tilt: float = 0.0  # 0..1: pulls leverage towards each persona's top
+    cooloff_hours: float = 6.0  # mean time a liquidated trader stays away
 
 
 def layout(n: int, mix) -> list[tuple[str, int]]:
@@ -96,6 +98,8 @@ class Crowd:
         self.mean_act = float((self.act_rate * counts).sum() / counts.sum()) if self.n else 0.0
         self.stops = Triggers(n_traders)
         self.max_leverage = 125  # the venue's top leverage (the game sets it from the rulebook's tiers)
+        self.holding = np.zeros(self.n, dtype=bool)  # had a position at the last look
+        self.back_at = np.zeros(self.n, dtype=INT)  # tick from which a liquidated trader trades again
 
     @property
     def ids(self) -> np.ndarray:
@@ -111,13 +115,13 @@ class Crowd:
         return np.round(d * UNITS_PER_USD).astype(INT)
 
     # ------------------------------------------------------------------ decisions
-    def choose_sides(self, who: np.ndarray, momentum: float, funding_rate: float) -> np.ndarray:
+    def choose_sides(self, who: np.ndarray, momentum: float, funding_rate: float, bias: float = 0.0) -> np.ndarray:
         p = self.params
         tilt = p.herd * np.tanh(momentum / 0.01)
-        p_long = np.clip(0.5 + p.long_bias + tilt, 0.05, 0.95)
+        p_long = np.clip(0.5 + p.long_bias + bias + tilt, 0.05, 0.95)
         side = np.where(self.rng.random(len(who)) < p_long, 1, -1)
         mom_side = 1 if momentum >= 0 else -1
-        fund_side = -1 if funding_rate > 0 else 1
+        fund_side = -1 if funding_rate > 0 else 1 if funding_rate < 0 else 0  # no funding: no preference
         by_style = np.array([0, mom_side, -mom_side, fund_side])[self.style[self.of(who)]]
         return np.where(by_style == 0, side, by_style).astype(INT)
 
@@ -127,8 +131,11 @@ class Crowd:
         lev = np.floor(self.lev_lo[k] + u * (self.lev_hi[k] - self.lev_lo[k] + 1))
         return lev.clip(1, self.max_leverage).astype(INT)
 
-    def orders(self, venue, c: int, momentum: float, funding_rate: float, dt: int = 1):
-        """The crowd's orders for the last ``dt`` seconds: (ids, signed lots, leverage) to open, ids to close."""
+    def orders(self, venue, c: int, momentum: float, funding_rate: float, dt: int = 1, now: int = 0,
+               bias: float = 0.0):
+        """The crowd's orders for the last ``dt`` seconds: (ids, signed lots, leverage) to open, ids to close.
+
+        ``bias`` is a sentiment shock's extra lean towards longs."""
         rng = self.rng
         p_any = min(self.mean_act * dt * 2.0, 1.0)
         n_act = rng.binomial(self.n, p_any) if self.n else 0
@@ -144,10 +151,10 @@ class Crowd:
         hk = self.of(holders)
         p_close = np.clip(self.close_rate[hk] / np.maximum(self.act_rate[hk], 1e-12), 0, 1)
         closers = holders[rng.random(len(holders)) < p_close]
-        # flat traders open again with what is left in their wallet (re-entry after a liquidation)
+        # flat traders open again with what is left in their wallet, once their cool-off is over
         flat = ids[q == 0]
-        openers = flat[cash[flat] >= 20 * UNITS_PER_USD]
-        side = self.choose_sides(openers, momentum, funding_rate)
+        openers = flat[(cash[flat] >= 20 * UNITS_PER_USD) & (self.back_at[flat - self.first] <= now)]
+        side = self.choose_sides(openers, momentum, funding_rate, bias)
         lev = self.choose_leverage(openers)
         stake = (cash[openers] * self.stake[self.of(openers)]).astype(INT)
         price = int(venue.market.mark(c) * 1.02) + 1  # conservative: slippage and fees must fit in the wallet
@@ -160,7 +167,22 @@ class Crowd:
         """Largest notional (units) allowed at each leverage (tier table)."""
         return venue.tiers.notional_caps[lev]
 
-    def set_stops(self, ids: np.ndarray, side: np.ndarray, entry: int) -> None:
+    def note_positions(self, book, now: int) -> None:
+        """Traders who held a position at the last look and are flat without having closed it were
+        liquidated (or deleveraged): they stay away for an exponential while around ``cooloff_hours``."""
+        lost = np.flatnonzero(self.holding & (book.qty[self.first:self.first + self.n] == 0))
+        if len(lost):
+            self.holding[lost] = False
+            wait = self.rng.exponential(self.params.cooloff_hours * 3600.0, len(lost))
+            self.back_at[lost] = now + wait.astype(INT)
+
+    def opened(self, ids: np.ndarray) -> None:
+        self.holding[ids - self.first] = True
+
+    def closed(self, ids: np.ndarray) -> None:
+        self.holding[ids - self.first] = False
+
+    def set_stops(self, ids: np.ndarray, side: np.ndarray, entry) -> None:
         """Some new positions get a stop-loss a persona-typical move away from entry."""
         k = self.of(ids)
         has = self.rng.random(len(k)) < self.stop_prob[k]

@@ -24,7 +24,7 @@ from .bots import Crowd, layout
 from .ledger import FUND, POOL, SYSTEM_GROUPS, Cause, Ledger
 from .liquidation import LiquidationEngine
 from .market import CONTRACT_NAMES, PERP, QUARTERLY, Market, MarketParams
-from .money import INT, UNITS_PER_USD, ticks_to_usd, to_units
+from .money import INT, LOTS_PER_BTC, UNITS_PER_USD, ticks_to_usd, to_units
 from .orders import OrderDesk, Rejected
 from .positions import PositionBook
 from .risk import TierTable
@@ -32,6 +32,8 @@ from .rulebooks import DEFAULT_RULEBOOK, get_rulebook
 from .scenarios import Scenario
 from .script import ActionScript, Session
 from .score import score
+from .shocks import ShockPlan
+from .tape import Tape
 from .venue import FeeSchedule, Venue
 
 MAX_BALANCE_USD = 1_000_000_000  # keeps every account and sum of accounts far inside int64
@@ -99,8 +101,9 @@ class Game:
         if not config.players:
             raise ValueError("a game needs at least one player")
         self.rulebook = get_rulebook(config.rulebook)
-        streams = np.random.SeedSequence(self.seed).spawn(2)
-        market_rng, crowd_rng = (np.random.default_rng(s) for s in streams)
+        # one stream per component; shocks got their own third stream (the first two draw as before)
+        streams = np.random.SeedSequence(self.seed).spawn(3)
+        market_rng, crowd_rng, shock_rng = (np.random.default_rng(s) for s in streams)
         n_bots = scenario.bots if config.bots is None else int(config.bots)
         if n_bots < 0:
             raise ValueError("bots must be >= 0")
@@ -114,15 +117,17 @@ class Game:
         # depth is quoted for the scenario's crowd; a bigger crowd trades in a proportionally deeper market
         depth = scenario.depth_btc * max(1.0, n_bots / max(scenario.bots, 1))
         params = MarketParams(start_price=scenario.start_price, index=scenario.index,
-                              book=BookParams(depth_btc=depth), funding_interval_s=scenario.funding_interval_s)
+                              book=BookParams(depth_btc=depth), liquidity=scenario.liquidity,
+                              funding_interval_s=scenario.funding_interval_s, pool_usd=scenario.pool_usd,
+                              funding_period_s=scenario.funding_period_s,
+                              quarterly_carry=scenario.quarterly_carry, quarterly_expiry_s=scenario.quarterly_expiry_s)
         market = Market(params, market_rng, impact_on=True)
-        market.contracts[PERP].base_basis = scenario.premium
-        market.contracts[PERP].ema_basis = scenario.premium
-        market.settle_marks()
         ledger = Ledger(n, 2, groups, group_names, humans)
         books = [PositionBook(n, tiers, name, groups, len(group_names)) for name in CONTRACT_NAMES]
         for b in books:
             b.cross[POOL] = True
+        market.pool_inventory = lambda c: int(books[c].qty[POOL])  # the pool quotes against its inventory
+        self.shocks = ShockPlan(scenario.shocks, shock_rng)
         self.venue = Venue(ledger, books, market, tiers, self.rulebook, FeeSchedule(), humans)
         self.desk = OrderDesk(self.venue)
         self.liq = LiquidationEngine(self.venue)
@@ -144,6 +149,7 @@ class Game:
         self.log: list[dict] = []
         self._momentum = np.full(MOMENTUM_WINDOW_S, market.index)
         self.price_history: list[tuple[int, int, int]] = [(market.index_ticks, market.last(), market.mark())]
+        self.tape = Tape(market.depth(-1), market.depth(1))
         self.recent_events: list[ev.Event] = []
         self.crowd_liquidated = {"count": 0, "margin": 0}
         self._lives_done = 0  # lives before this index are all reported closed
@@ -165,14 +171,17 @@ class Game:
             lev = cr.choose_leverage(holders)
             # entries spread over the recent past; a position at a loss is at most halfway to liquidation
             move = cr.rng.normal(0.0, 0.02, len(holders))
-            move = np.clip(move, -0.03, 0.5 * (1.0 / lev - 0.006))  # a positive move is a loss for the position
+            worst = 0.5 * (1.0 / lev - 0.006)  # a positive move is a loss for the position
+            # spread those beyond it below it (clipping would stack them all at one price: a liquidation wall)
+            move = np.where(move > worst, worst * cr.rng.random(len(holders)), np.maximum(move, -0.03))
             entry = np.round(mark * (1 + side * move)).astype(INT)
             stake = (v.ledger.cash[holders] * cr.stake[cr.of(holders)]).astype(INT)
             lots = np.minimum((stake * lev) // (entry + 1), cr._caps(v, lev) // (entry + 1))
             ok = lots > 0
             holders, side, lev, entry, lots = holders[ok], side[ok], lev[ok], entry[ok], lots[ok]
             v.execute_fills(PERP, holders, side * lots, entry, fee_ppm=0, leverage=lev, cross=False)
-            cr.set_stops(holders, side, mark)
+            cr.set_stops(holders, side, entry)  # each stop from its own entry: no wall of stops at one price
+            cr.opened(holders)
         v.ledger.net[:] = 0  # the journal starts with the game: the lived-in book is its opening state
 
     # ------------------------------------------------------------------ actions
@@ -241,8 +250,11 @@ class Game:
         v.tick = self.tick
         m.impact_on = True
         m.step()
+        flows, bias = self.shocks.step(self.tick)
+        for lots, permanent in flows:
+            m.trade_spot(1 if lots > 0 else -1, abs(lots), permanent)
         out: list[ev.Event] = []
-        self._crowd_step()
+        self._crowd_step(bias)
         out += self.desk.trigger()
         if m.funding_due():
             out += self._funding()
@@ -253,7 +265,7 @@ class Game:
         out += self.desk.drop_orphans()
         out += self._closed_positions()
         out += self._margin_calls()
-        self._track()
+        self._track(out)
         self._remember(out)
         return out
 
@@ -264,13 +276,13 @@ class Game:
         checked again: after a tick no open position is left at or below maintenance.
         """
         m, out = self.venue.market, []
-        m.impact_on = self.liquidation_impact
+        m.impact_on, m.forced = self.liquidation_impact, True  # the cascade experiment mutes forced flow
         for _ in range(8):
             found = [e for c in self._live_contracts() if self.venue.books[c].ever_open for e in self.liq.run(c)]
             out += found
             if not any(isinstance(e, (ev.Liquidation, ev.CrowdLiquidations, ev.ADLEvent)) for e in found):
                 break
-        m.impact_on = True
+        m.impact_on, m.forced = True, False
         return out
 
     def run(self, ticks: int) -> list[ev.Event]:
@@ -286,18 +298,20 @@ class Game:
     def _live_contracts(self):
         return (PERP, QUARTERLY) if self.config.quarterly and not self.quarterly_expired else (PERP,)
 
-    def _crowd_step(self) -> None:
+    def _crowd_step(self, bias: float = 0.0) -> None:
         v, cr = self.venue, self.crowd
         if cr.n == 0:
             return
         m = v.market
+        book = v.books[PERP]
         self._momentum[self.tick % MOMENTUM_WINDOW_S] = m.index
         momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
         if self.tick % CROWD_EVERY_S == 0:  # the crowd's orders arrive in batches of a few seconds
-            (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate(), CROWD_EVERY_S)
+            cr.note_positions(book, self.tick)
+            (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate(), CROWD_EVERY_S,
+                                                      self.tick, bias)
         else:
             openers, lots, lev, closers = (np.empty(0, dtype=INT),) * 4
-        book = v.books[PERP]
         stopped = cr.stopped(m.mark(PERP), book)
         if len(stopped):
             closers = np.union1d(closers, stopped).astype(INT)
@@ -310,6 +324,8 @@ class Game:
         levs = np.concatenate([lev, book.leverage[closers]])
         v.execute_fills(PERP, idx, dq, price, fee_ppm=v.fees.taker_ppm, leverage=levs, cross=False)
         cr.stops.unset(closers)
+        cr.closed(closers)
+        cr.opened(openers)
         cr.set_stops(openers, np.sign(lots), price)
 
     def _funding(self) -> list[ev.Event]:
@@ -404,7 +420,7 @@ class Game:
                     ps.warned.discard(c)
         return out
 
-    def _track(self) -> None:
+    def _track(self, events: list) -> None:
         v = self.venue
         for ps in self.players:
             ps.exposure_units += sum(abs(int(b.qty[ps.trader])) * v.market.mark(c) for c, b in enumerate(v.books))
@@ -415,6 +431,15 @@ class Game:
                 ps.max_drawdown = max(ps.max_drawdown, min((ps.peak - e) / ps.peak, 1.0))
         m = self.venue.market
         self.price_history.append((m.index_ticks, m.last(), m.mark()))
+        self.tape.second(events, m.depth(-1), m.depth(1))
+        if self.tick % 60 == 0:
+            self.tape.minute(*self.minute_close())
+
+    def minute_close(self) -> tuple[float, float, float]:
+        """(open interest BTC, predicted funding rate, insurance fund USD) now: what the tape keeps a minute."""
+        m = self.venue.market
+        return (self.venue.books[PERP].open_interest() / LOTS_PER_BTC, m.predicted_funding_rate(),
+                self.venue.ledger.insurance_fund / UNITS_PER_USD)
 
     def _remember(self, events: list) -> None:
         self.recent_events.extend(events)
@@ -511,8 +536,11 @@ class Game:
                 h.update(arr.tobytes())
         h.update(self.liq.slice_until.tobytes())
         m = v.market
-        h.update(repr((m.index, m.permanent, [(c.flow, c.ema_basis, c.last, c.mark) for c in m.contracts],
+        h.update(repr((m.index, m.permanent, m.spot.flow, m.carry, m.process.slow_multiplier,
+                       (m.liquidity.level, m.liquidity.var, m.liquidity.forced),
+                       [(c.flow, c.ema_basis, c.last, c.mark) for c in m.contracts],
                        m.premium_sum, sorted((o.id, o.lots, o.price) for o in self.desk.orders.values()))).encode())
+        h.update(self.crowd.back_at.tobytes())
         return h.hexdigest()
 
     @classmethod

@@ -2,20 +2,28 @@
 
 Log returns per tick are
 
-    r_t = drift_seg + m_regime * m_seg * sqrt(h_t) * z_t + J_t        (clamped to +-max_log_return)
+    r_t = m_slow * (m_regime * sqrt(h_t) * z_t + J_t - E[J_t])        (clamped to +-max_log_return)
 
 * ``z_t``: Student-t shocks standardised to unit variance (fat tails within a tick).
 * ``h_t``: GJR-GARCH(1,1) variance driven by ``z_t`` (volatility clustering over tens of minutes).
 * ``m_regime``: 2-state Markov chain, calm (1) or stressed (``stressed_vol_mult``); stressed spells last
   hours, which stretches the clustering beyond the GARCH half-life (slow, nearly power-law decay of |r| ACF).
 * ``J_t``: compound Poisson jumps, exponential sizes, down jumps larger. Jumps are more frequent when stressed
-  and every jump puts the market in the stressed regime, so jumps and turbulence cluster together.
-* ``drift_seg`` / ``m_seg``: scheduled :class:`Segment` shapes (scenarios: crashes, squeezes, calm spells).
+  and every jump puts the market in the stressed regime, so jumps and turbulence cluster together. Their
+  expected value is taken out again every tick: the skew stays, a drift does not (uncompensated, the larger
+  down jumps would pull the index down about 0.6 % a day).
+* ``m_slow``: a slow volatility component (half-life of days): ``log q`` is an AR(1) driven by the tick's
+  ``|z|`` (an EGARCH-style news impact) and by :meth:`IndexProcess.excite` (the market feeds it liquidation
+  volume), normalised so ``E[q] = 1``; ``m_slow = sqrt(q)``. The regimes and the GARCH forget within hours,
+  this is what makes a wild day more likely after a wild day.
+
+There is no scheduled drift: scenarios move the price with order flow (:mod:`shocks`), never with a drawn
+path.
 
 Why this shape: at 1 s a sum of 60 Student-t shocks is nearly Gaussian, so the fat tails of 1-minute returns
 must come from volatility that varies at minute-to-hour scales (GARCH + regimes) and from jumps. The long-run
-variance is normalised so that ``annual_vol`` is the unconditional volatility *including* regimes and jumps
-(segments excluded: they are scheduled on purpose).
+variance is normalised so that ``annual_vol`` is the unconditional volatility *including* regimes, jumps and
+the slow component.
 
 Pure and deterministic: all randomness comes from the ``numpy.random.Generator`` passed in, drawn in blocks;
 the per-tick recursion runs on plain Python floats (about 0.6 µs per step).
@@ -33,24 +41,6 @@ SECONDS_PER_YEAR = 365 * 86_400  # BTC trades around the clock
 _BLOCK = 4096  # random numbers drawn per refill
 _MIN_LOG_PRICE = math.log(1e-4)  # hard price bounds: the engine's integer money units must never see 0 or inf
 _MAX_LOG_PRICE = math.log(1e7)  # 10M USD: risk.MAX_PRICE_TICKS, which keeps integer money inside int64
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A scheduled exogenous shape: between start_s and end_s (game seconds) add a deterministic drift so the
-    log price moves by log_move in total over the segment (e.g. log(0.85) for -15 %), and multiply volatility
-    by vol_mult. Overlapping segments add their drifts and multiply their vol_mults."""
-
-    start_s: int
-    end_s: int
-    log_move: float = 0.0
-    vol_mult: float = 1.0
-
-    def __post_init__(self) -> None:
-        if not (0 <= self.start_s < self.end_s):
-            raise ValueError(f"segment needs 0 <= start_s < end_s, got {self.start_s}, {self.end_s}")
-        if self.vol_mult <= 0:
-            raise ValueError("segment vol_mult must be > 0")
 
 
 @dataclass(frozen=True)
@@ -74,6 +64,10 @@ class IndexParams:
       65 %/yr; down jumps 1.5x larger, 55 % of jumps down), ~18 % of total variance. They give most of the
       1-minute excess kurtosis (median ~30). Sizes are in sigma units so ``annual_vol`` rescales every return
       and leaves the shape of the distribution unchanged.
+    * Slow component: ``slow_vol`` is the standard deviation of ``log q`` (q = the variance multiplier), with
+      a half-life of ``slow_half_life_days``. 0.8 and 3 days make quiet and wild weeks (realised vol about
+      x0.5 to x2 of the mean) and a daily |r| autocorrelation of about 0.2 at lag 1 over 90-day samples
+      (bench/market_realism.py); ``slow_vol = 0`` switches it off.
     """
 
     annual_vol: float = 0.65
@@ -91,7 +85,8 @@ class IndexParams:
     stressed_jump_mult: float = 3.0
     max_var_mult: float = 400.0  # cap GARCH variance at this multiple of its mean (vol at most 20x)
     max_log_return: float = 0.25  # clamp per-tick log return (no zero or overflowing prices)
-    segments: tuple[Segment, ...] = ()
+    slow_vol: float = 0.8  # std of log of the slow variance multiplier
+    slow_half_life_days: float = 3.0
 
     def __post_init__(self) -> None:
         if self.annual_vol <= 0:
@@ -100,6 +95,8 @@ class IndexParams:
             raise ValueError("nu must be > 2 (finite variance)")
         if min(self.alpha, self.gamma, self.beta) < 0 or self.persistence >= 1:
             raise ValueError("GARCH needs alpha, gamma, beta >= 0 and alpha + gamma/2 + beta < 1")
+        if self.slow_vol < 0 or self.slow_half_life_days <= 0:
+            raise ValueError("slow_vol must be >= 0 and slow_half_life_days > 0")
         for name in ("jump_down_prob", "stressed_prob", "calm_prob"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be a probability")
@@ -125,11 +122,32 @@ class _TickParams:
     h_mean: float
     h_max: float
     jump_mean: float
+    jump_drift_calm: float  # minus the expected jump per tick: down jumps are larger, the path must not drift
+    jump_drift_stressed: float
     p_jump_calm: float
     p_jump_stressed: float
     p_to_stressed: float
     p_to_calm: float
     t_scale: float
+    slow_decay: float  # per-tick AR(1) factor of log q
+    slow_gain: float  # per-tick weight of (|z| - E|z|) in log q
+    slow_mean_abs_z: float
+    slow_offset: float  # -slow_vol^2 / 2: E[q] = 1
+
+
+def _abs_t_moments(nu: float) -> tuple[float, float]:
+    """E|z| and Var|z| of a Student-t with nu degrees of freedom standardised to unit variance."""
+    log_ratio = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2)
+    mean_abs = 2 * math.sqrt(nu) * math.exp(log_ratio) / (math.sqrt(math.pi) * (nu - 1)) * math.sqrt((nu - 2) / nu)
+    return mean_abs, 1.0 - mean_abs**2
+
+
+def _slow_params(p: IndexParams, dt: float) -> tuple[float, float, float, float]:
+    """AR(1) constants of log q so that its stationary standard deviation is slow_vol."""
+    decay = 0.5 ** (dt / (p.slow_half_life_days * 86_400))
+    mean_abs, var_abs = _abs_t_moments(p.nu)
+    gain = p.slow_vol * math.sqrt((1.0 - decay**2) / var_abs)
+    return decay, gain, mean_abs, -0.5 * p.slow_vol**2
 
 
 def _tick_params(p: IndexParams, dt: float) -> _TickParams:
@@ -150,6 +168,8 @@ def _tick_params(p: IndexParams, dt: float) -> _TickParams:
     p_to_calm = per_tick(p.calm_prob)
     jump_mean = p.jump_scale * p.annual_vol * math.sqrt(60 / SECONDS_PER_YEAR)
     h_mean = _garch_mean_variance(p, dt, jump_mean, p_jump_calm, p_jump_stressed, p_to_stressed, p_to_calm)
+    slow_decay, slow_gain, slow_mean_abs_z, slow_offset = _slow_params(p, dt)
+    mean_jump = jump_mean * (1.0 - p.jump_down_prob * (1.0 + p.jump_down_mult))  # E[log jump | a jump]
     return _TickParams(
         omega=h_mean * theta,
         alpha=alpha,
@@ -158,11 +178,17 @@ def _tick_params(p: IndexParams, dt: float) -> _TickParams:
         h_mean=h_mean,
         h_max=h_mean * p.max_var_mult,
         jump_mean=jump_mean,
+        jump_drift_calm=-p_jump_calm * mean_jump,
+        jump_drift_stressed=-p_jump_stressed * mean_jump,
         p_jump_calm=p_jump_calm,
         p_jump_stressed=p_jump_stressed,
         p_to_stressed=p_to_stressed,
         p_to_calm=p_to_calm,
         t_scale=math.sqrt((p.nu - 2) / p.nu),
+        slow_decay=slow_decay,
+        slow_gain=slow_gain,
+        slow_mean_abs_z=slow_mean_abs_z,
+        slow_offset=slow_offset,
     )
 
 
@@ -208,11 +234,10 @@ class IndexProcess:
         self._u_jump: list[float] = []
         self._u_regime: list[float] = []
         self._i = 0
-        self._boundaries = sorted({x for s in params.segments for x in (s.start_s, s.end_s)})
-        self._seg_drift = 0.0
-        self._seg_vol = 1.0
-        self._next_change = -1.0  # game time at which segment state must be recomputed
-        self._update_segments()
+        # log q minus its mean offset; it starts where q = 1, so a game opens at ``annual_vol`` and drifts
+        # from there (the median of q is below its mean of 1)
+        self._slow = -self._k.slow_offset
+        self._m_slow = 1.0
 
     # ----------------------------------------------------------------- public
     @property
@@ -226,11 +251,22 @@ class IndexProcess:
     @property
     def sigma(self) -> float:
         m = self.params.stressed_vol_mult if self._stressed else 1.0
-        return m * self._seg_vol * math.sqrt(self._h)
+        return m * self._m_slow * math.sqrt(self._h)
 
     @property
     def stressed(self) -> bool:
         return self._stressed
+
+    @property
+    def slow_multiplier(self) -> float:
+        """The slow component's current volatility multiplier sqrt(q) (mean of q is 1)."""
+        return self._m_slow
+
+    def excite(self, log_q: float) -> None:
+        """Raise the slow variance component by ``log_q`` (the market feeds it liquidation volume); it then
+        decays with the component's half-life, so a crash leaves days of higher volatility behind."""
+        self._slow += log_q
+        self._m_slow = math.exp(0.5 * (self._slow + self._k.slow_offset))
 
     def step(self) -> float:
         """Advance one tick and return the new index price."""
@@ -243,8 +279,8 @@ class IndexProcess:
         z = self._z[i]
         h = self._h
         stressed = self._stressed
-        vol_mult = (self.params.stressed_vol_mult if stressed else 1.0) * self._seg_vol
-        r = self._seg_drift + vol_mult * math.sqrt(h) * z
+        vol_mult = self.params.stressed_vol_mult if stressed else 1.0
+        r = vol_mult * math.sqrt(h) * z + (k.jump_drift_stressed if stressed else k.jump_drift_calm)
         u = self._u_jump[i]
         p_jump = k.p_jump_stressed if stressed else k.p_jump_calm
         if u < p_jump:
@@ -253,6 +289,10 @@ class IndexProcess:
         elif self._u_regime[i] < (k.p_to_calm if stressed else k.p_to_stressed):
             stressed = not stressed
         self._stressed = stressed
+        r *= self._m_slow
+        slow = self._slow * k.slow_decay + k.slow_gain * ((z if z > 0.0 else -z) - k.slow_mean_abs_z)
+        self._slow = slow
+        self._m_slow = math.exp(0.5 * (slow + k.slow_offset))
         lim = self.params.max_log_return
         if r > lim:
             r = lim
@@ -267,8 +307,6 @@ class IndexProcess:
         h = k.omega + h * (k.beta + a * z * z)
         self._h = h if h < k.h_max else k.h_max
         self._t += 1
-        if self._t * self.dt >= self._next_change:
-            self._update_segments()
         return self._price
 
     def path(self, n: int) -> np.ndarray:
@@ -291,16 +329,3 @@ class IndexProcess:
         p = self.params
         size = self._k.jump_mean * self._rng.standard_exponential()
         return -size * p.jump_down_mult if u < p.jump_down_prob else size
-
-    def _update_segments(self) -> None:
-        """Recompute drift and vol multiplier of the segments active at the current game time. The total
-        move is exact when dt_seconds divides the segment bounds (always at dt = 1)."""
-        now = self._t * self.dt
-        drift, vol = 0.0, 1.0
-        for s in self.params.segments:
-            if s.start_s <= now < s.end_s:
-                drift += s.log_move * self.dt / (s.end_s - s.start_s)
-                vol *= s.vol_mult
-        self._seg_drift, self._seg_vol = drift, vol
-        later = [b for b in self._boundaries if b > now]
-        self._next_change = later[0] if later else math.inf

@@ -1,9 +1,11 @@
 """Named, seeded market set-ups, read from ``assets/scenarios/*.json``.
 
-A scenario fixes the default seed, the exogenous shape of the index (volatility and
-scheduled :class:`Segment` moves), the depth of the book, the crowd's size and mix, the
-perpetual's premium (which drives funding) and the starting insurance fund and pool.
-The cascade itself is never scripted: it comes from the crowd's liquidations.
+A scenario fixes the default seed, the index's volatility, the depth of the book and how
+it withdraws (:mod:`liquidity`), the crowd's size and mix, the shocks that hit the market
+(:mod:`shocks`: order flow with seeded ranges for onset, size and duration), the funding
+interval, the quarterly's carry and expiry, and the starting insurance fund and pool.
+The price path is never scripted: the shock is order flow, and the crowd's stops and
+liquidations through the impact model decide how far it goes.
 
 The engine reads no files: ``load_scenarios`` takes already-parsed JSON (the asset
 loader in :mod:`liqgame.assets_io` does the reading), so scenarios stay pure data.
@@ -14,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .bots import DEFAULT_MIX, PERSONAS, CrowdParams
-from .index_process import IndexParams, Segment
+from .index_process import IndexParams
+from .liquidity import LiquidityParams
+from .shocks import ShockError, ShockSpec, shocks_from_list
 
 
 class ScenarioError(ValueError):
@@ -31,12 +35,26 @@ class Scenario:
     duration_s: int = 14_400
     index: IndexParams = field(default_factory=IndexParams)
     depth_btc: float = 400.0
+    liquidity: LiquidityParams = field(default_factory=LiquidityParams)
     bots: int = 3_000
     crowd: CrowdParams = field(default_factory=CrowdParams)
-    premium: float = 0.0001
+    shocks: tuple[ShockSpec, ...] = ()
     insurance_fund_usd: float = 2_000_000.0
     pool_usd: float = 50_000_000.0
-    funding_interval_s: int = 8 * 3600  # lessons compress the funding clock
+    funding_interval_s: int = 8 * 3600  # short scenarios settle more often (and pay a share of the 8 h rate)
+    funding_period_s: int = 8 * 3600  # lessons compress the clock: a whole 8 h period in a few minutes
+    quarterly_carry: float = 0.08  # annualised
+    quarterly_expiry_s: int = 7 * 24 * 3600
+
+
+KNOWN = {"name", "title", "description", "seed", "start_price", "duration_s", "index", "depth_btc", "liquidity",
+         "bots", "crowd", "shocks", "insurance_fund_usd", "pool_usd", "funding_interval_s", "funding_period_s", "quarterly_carry",
+         "quarterly_expiry_s"}
+RETIRED = {
+    "segments": "scripted price moves are gone: describe what hits the market with 'shocks' (order flow)",
+    "premium": "the premium follows the crowd's imbalance now: lean the crowd with crowd.long_bias or a "
+               "'sentiment' shock",
+}
 
 
 def _num(d: dict, key: str, where: str, lo=None, hi=None, default=None):
@@ -55,20 +73,17 @@ def scenario_from_dict(d: dict, where: str = "scenario") -> Scenario:
     for key in ("name", "title", "description"):
         if not isinstance(d.get(key), str) or not d[key]:
             raise ScenarioError(f"{where}: '{key}' must be a non-empty string")
-    idx = d.get("index", {})
-    if not isinstance(idx, dict):
-        raise ScenarioError(f"{where}: 'index' must be an object")
-    segs = []
-    for k, s in enumerate(d.get("segments", [])):
-        try:
-            segs.append(Segment(int(s["start_s"]), int(s["end_s"]), float(s.get("log_move", 0.0)),
-                                float(s.get("vol_mult", 1.0))))
-        except (KeyError, TypeError, ValueError) as e:
-            raise ScenarioError(f"{where}: segments[{k}] is invalid ({e})") from None
+    unknown = sorted(set(d) - KNOWN)
+    if unknown:
+        key = unknown[0]
+        raise ScenarioError(f"{where}: '{key}' " + RETIRED.get(key, f"is not a scenario field (known: "
+                                                                     f"{', '.join(sorted(KNOWN))})"))
+    index = _params(d, "index", IndexParams, where)
+    liquidity = _params(d, "liquidity", LiquidityParams, where)
     try:
-        index = IndexParams(**{k: float(v) for k, v in idx.items()}, segments=tuple(segs))
-    except (TypeError, ValueError) as e:
-        raise ScenarioError(f"{where}: 'index' is invalid ({e})") from None
+        shocks = shocks_from_list(d.get("shocks", []), "shocks")
+    except ShockError as e:
+        raise ScenarioError(f"{where}: {e}") from None
     c = d.get("crowd", {})
     mix = c.get("mix", DEFAULT_MIX)
     unknown = set(mix) - set(PERSONAS)
@@ -78,7 +93,8 @@ def scenario_from_dict(d: dict, where: str = "scenario") -> Scenario:
                         long_bias=_num(c, "long_bias", where, -0.45, 0.45, 0.0),
                         herd=_num(c, "herd", where, 0, 1, 0.25),
                         activity=_num(c, "activity", where, 0, 100, 1.0),
-                        leverage_tilt=_num(c, "leverage_tilt", where, 0, 1, 0.0))
+                        leverage_tilt=_num(c, "leverage_tilt", where, 0, 1, 0.0),
+                        cooloff_hours=_num(c, "cooloff_hours", where, 0, 24 * 30, 6.0))
     return Scenario(
         name=d["name"], title=d["title"], description=d["description"],
         seed=int(_num(d, "seed", where, 0, 2**63 - 1, 1)),
@@ -86,13 +102,33 @@ def scenario_from_dict(d: dict, where: str = "scenario") -> Scenario:
         duration_s=int(_num(d, "duration_s", where, 60, 10**7, 14_400)),
         index=index,
         depth_btc=_num(d, "depth_btc", where, 1, 10**6, 400),
+        liquidity=liquidity,
         bots=int(_num(d, "bots", where, 0, 2_000_000, 3000)),
         crowd=crowd,
-        premium=_num(d, "premium", where, -0.01, 0.01, 0.0001),
+        shocks=shocks,
         insurance_fund_usd=_num(d, "insurance_fund_usd", where, 0, 10**12, 2e6),
         pool_usd=_num(d, "pool_usd", where, 0, 10**13, 5e7),
         funding_interval_s=int(_num(d, "funding_interval_s", where, 60, 7 * 86400, 8 * 3600)),
+        funding_period_s=int(_num(d, "funding_period_s", where, 60, 8 * 3600, 8 * 3600)),
+        quarterly_carry=_num(d, "quarterly_carry", where, -0.5, 1.0, 0.08),
+        quarterly_expiry_s=int(_num(d, "quarterly_expiry_s", where, 60, 400 * 86400, 7 * 86400)),
     )
+
+
+def _params(d: dict, key: str, cls, where: str):
+    """An object of numeric overrides for a parameter dataclass (``index``, ``liquidity``)."""
+    raw = d.get(key, {})
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: '{key}' must be an object")
+    for k, v in raw.items():
+        if k not in cls.__dataclass_fields__:
+            raise ScenarioError(f"{where}: '{key}.{k}' is not a {key} setting")
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ScenarioError(f"{where}: '{key}.{k}' must be a number, got {v!r}")
+    try:
+        return cls(**{k: float(v) for k, v in raw.items()})
+    except (TypeError, ValueError) as e:
+        raise ScenarioError(f"{where}: '{key}' is invalid ({e})") from None
 
 
 def with_overrides(s: Scenario, **changes) -> Scenario:

@@ -73,9 +73,10 @@ class MarketView:
     quarterly_last: float
     quarterly_mark: float
     quarterly_seconds_to_expiry: int
-    funding_rate: float  # predicted for the next settlement (per 8 h)
+    funding_rate: float  # predicted for the next settlement (per funding interval)
     last_funding_rate: float
     seconds_to_funding: int
+    funding_interval_s: int
     open_interest_btc: float
     long_accounts: int
     short_accounts: int
@@ -156,7 +157,8 @@ def snapshot(game) -> Snapshot:
         quarterly_last=m.last(1) / 10, quarterly_mark=m.mark(1) / 10,
         quarterly_seconds_to_expiry=max(m.p.quarterly_expiry_s - m.t, 0),
         funding_rate=m.predicted_funding_rate(), last_funding_rate=m.last_funding_rate,
-        seconds_to_funding=m.seconds_to_funding(), open_interest_btc=lots_to_btc(book.open_interest()),
+        seconds_to_funding=m.seconds_to_funding(), funding_interval_s=m.p.funding_interval_s,
+        open_interest_btc=lots_to_btc(book.open_interest()),
         long_accounts=int((q[crowd] > 0).sum()), short_accounts=int((q[crowd] < 0).sum()),
         insurance_fund=units_to_usd(v.ledger.insurance_fund), liquidity_pool=units_to_usd(v.ledger.balance(POOL)),
         exchange_fees=units_to_usd(v.ledger.balance(-2)))

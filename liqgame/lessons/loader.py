@@ -230,7 +230,7 @@ def _scenario(v: _V, spec, lid, title, briefing, duration):
     except (ScenarioError, ValueError, TypeError, AttributeError, KeyError) as e:
         msg = str(e)
         field = "scenario"
-        m = re.match(r"scenario: '([^']+)'", msg) or re.match(r"scenario: (\S+) ", msg)
+        m = re.match(r"scenario: '([^']+)'", msg) or re.match(r"scenario: (\S+?):? ", msg)
         if m:
             name = m.group(1)
             field = f"scenario.{'crowd.' if name in CROWD_FIELDS else ''}{name}"

@@ -135,8 +135,12 @@ class Lesson:
 
     @property
     def market_scenario(self) -> Scenario:
-        """The lesson's scenario with its market settings (e.g. a compressed funding clock) applied."""
-        return replace(self.scenario, **self.market) if self.market else self.scenario
+        """The lesson's scenario with its market settings applied: ``funding_interval_s`` compresses the
+        funding clock (a whole 8-hour period, and its whole rate, in that many seconds)."""
+        changes = dict(self.market)
+        if "funding_interval_s" in changes:
+            changes["funding_period_s"] = changes["funding_interval_s"]
+        return replace(self.scenario, **changes) if changes else self.scenario
 
     def make_game(self, rulebook: str | None = None) -> Game:
         """The lesson's market, fresh: same seed, same crowd, same path every time."""

@@ -6,6 +6,10 @@ on the runner's thread:
 * :func:`build_price_chart` turns the game's per-second price history into one value per
   braille dot column, picks a y-range centred on the mark (so the heatmap's buckets line
   up with the rows) and collects the player's price lines (entry, liquidation, stops);
+  given the game's tape it also adds two strips under the price: the notional liquidated
+  in each column (red: longs, green: shorts) and the depth of the book (how much it takes
+  to move the price 1 %, against its normal depth) — a cascade shows as the depth strip
+  emptying while the liquidation strip fills;
 * :func:`render_chart` draws a :class:`ChartData` into ``height`` lines of ``width`` cells.
 
 A braille cell holds 2 x 4 dots, so a 60 x 20 plot shows 120 points at 80 price levels.
@@ -14,7 +18,7 @@ A braille cell holds 2 x 4 dots, so a 60 x 20 plot shows 120 points at 80 price 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rich.text import Text
@@ -27,6 +31,9 @@ MARKER_REACH = 0.03  # price lines further than this (or 3x the spread) are pinn
 # braille dot bits, [row][column] inside one cell
 _BRAILLE = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
+_BARS = " ▁▂▃▄▅▆▇█"
+STRIP_ROWS = 2  # liquidations, depth
+MIN_ROWS_FOR_STRIPS = 10  # a smaller chart keeps every row for the price
 _ROLE_ORDER = ("liq", "bankrupt", "fill", "entry", "stop", "tp", "limit")
 
 
@@ -51,6 +58,14 @@ class ChartData:
     seconds_per_point: int = 1
     decimals: int = 1
     extra: dict = field(default_factory=dict)
+    liq_longs: np.ndarray | None = None  # USD liquidated per point (same points as values)
+    liq_shorts: np.ndarray | None = None
+    depth: np.ndarray | None = None  # thinner side of the book per point (BTC per 1 %)
+    depth_normal: float = 1.0  # the depth of a quiet book: a full bar
+
+    @property
+    def strips(self) -> bool:
+        return self.depth is not None
 
 
 def seconds_per_point(elapsed: int, points: int) -> int:
@@ -97,11 +112,12 @@ def fit_range(values: np.ndarray, markers=()) -> tuple[float, float]:
 
 
 def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark: float, markers=(),
-                      heatmap=None) -> ChartData:
+                      heatmap=None, tape=None, depth_normal: float = 1.0) -> ChartData:
     """Chart data from ``Game.price_history`` (tuples of index, last, mark in 0.1 USD ticks).
 
     ``heatmap(span, buckets)`` returns the crowd's liquidation heatmap for the chosen range
-    (or None); it is called once, with one bucket per row.
+    (or None); it is called once, with one bucket per price row.  ``tape`` (``Game.tape``)
+    adds the liquidation and depth strips when there are rows enough for them.
     """
     points, rows = max(points, 2), max(rows, 2)
     spd = seconds_per_point(elapsed, points)
@@ -109,13 +125,31 @@ def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark:
     last = np.fromiter((p[1] for p in tail), dtype=np.float64, count=len(tail)) / 10.0
     values = sample(last, spd, points)
     lo, hi = centered_range(mark, values, markers)
+    strips = tape is not None and rows >= MIN_ROWS_FOR_STRIPS and len(values) > 0
+    price_rows = rows - STRIP_ROWS if strips else rows
     longs = shorts = None
     if heatmap is not None:
-        h = heatmap((hi - lo) / 2 / mark, rows)
+        h = heatmap((hi - lo) / 2 / mark, price_rows)
         if h is not None:
             longs, shorts = np.asarray(h.longs)[::-1], np.asarray(h.shorts)[::-1]
-    return ChartData(values, lo, hi, float(values[-1]) if len(values) else mark, tuple(markers),
+    data = ChartData(values, lo, hi, float(values[-1]) if len(values) else mark, tuple(markers),
                      longs, shorts, spd)
+    if not strips:
+        return data
+    n = len(values)
+    depth = np.minimum(np.asarray(tape.depth_bid), np.asarray(tape.depth_ask))
+    return replace(data, liq_longs=per_point(np.asarray(tape.liq_long), spd, n, np.add),
+                   liq_shorts=per_point(np.asarray(tape.liq_short), spd, n, np.add),
+                   depth=per_point(depth, spd, n, np.minimum), depth_normal=depth_normal)
+
+
+def per_point(per_second: np.ndarray, spd: int, n: int, reduce) -> np.ndarray:
+    """``reduce`` over the ``spd`` seconds that end at each of the last ``n`` sampled points (the
+    points of :func:`sample`: the latest second, and every ``spd``-th second before it)."""
+    ends = len(per_second) - 1 - spd * np.arange(n - 1, -1, -1)
+    starts = np.maximum(ends - spd + 1, 0)
+    out = reduce.reduceat(per_second, starts)
+    return np.asarray(out, dtype=np.float64)
 
 
 def series_chart(values, markers=(), decimals: int = 1, seconds_per_point: int = 1,
@@ -192,7 +226,8 @@ def render_chart(data: ChartData | None, width: int, height: int, palette: dict)
     if data is None or width < 20 or height < 3 or not data.hi > data.lo:
         msg = Text("waiting for prices…" if data is None else "(too small for a chart)", palette["axis"])
         return [msg] + [Text("")] * (max(height, 1) - 1)
-    rows = height
+    strips = data.strips and height >= MIN_ROWS_FOR_STRIPS
+    rows = height - STRIP_ROWS if strips else height
     lo, hi, dec = data.lo, data.hi, data.decimals
     heat_w = heat_width(width) if data.heat_longs is not None else 0
     heat = heat_w > 0
@@ -217,7 +252,47 @@ def render_chart(data: ChartData | None, width: int, height: int, palette: dict)
             hl = float(data.heat_longs[r]) if r < len(data.heat_longs) else 0.0
             hs = float(data.heat_shorts[r]) if r < len(data.heat_shorts) else 0.0
             out[-1].append_text(_heat_bar(hl, hs, scale, heat_w, palette))
+    if strips:
+        out += _strips(data, cols, axis_w, width, palette)
     return out
+
+
+def _cells(per_point: np.ndarray, cols: int, reduce) -> np.ndarray:
+    """Per-point values drawn the way the price dots are (two points to a cell, left-aligned)."""
+    v = _downsample(np.asarray(per_point, dtype=np.float64), cols * 2)
+    if len(v) % 2:
+        v = np.append(v, v[-1] if reduce is np.minimum else 0.0)
+    return reduce.reduceat(v, np.arange(0, len(v), 2)) if len(v) else v
+
+
+def _bar_row(values: np.ndarray, scale: float, styles, cols: int) -> Text:
+    """One cell per value: a bar of eighths, full at ``scale``."""
+    text = Text()
+    for v, style in zip(values, styles):
+        k = int(round(min(max(v / scale, 0.0), 1.0) * 8)) if scale > 0 else 0
+        text.append(_BARS[k] if k else " ", style)
+    text.pad_right(cols - text.cell_len)
+    return text
+
+
+def _strips(data: ChartData, cols: int, axis_w: int, width: int, palette: dict) -> list[Text]:
+    """Liquidated notional per cell (red longs, green shorts; scaled to the largest burst) and the book's
+    depth per cell (full bar = a normal book; it empties in a cascade)."""
+    longs, shorts = _cells(data.liq_longs, cols, np.add), _cells(data.liq_shorts, cols, np.add)
+    total = longs + shorts
+    peak = float(total.max()) if len(total) else 0.0
+    liq_styles = [palette["heat_longs"] if lg >= sh else palette["heat_shorts"] for lg, sh in zip(longs, shorts)]
+    liq = _bar_row(total, peak, liq_styles, cols)
+    liq.append((f" liq {_short_usd(peak)}" if peak > 0 else " liq").ljust(axis_w)[:axis_w], palette["axis"])
+    depth = _cells(data.depth, cols, np.minimum)
+    bar = _bar_row(depth, data.depth_normal, [palette["depth"]] * len(depth), cols)
+    now = float(depth[-1]) if len(depth) else 0.0
+    bar.append(f" depth {now / data.depth_normal:.0%}".ljust(axis_w)[:axis_w], palette["axis"])
+    return [t[:width] if t.cell_len > width else t for t in (liq, bar)]
+
+
+def _short_usd(v: float) -> str:
+    return f"{v / 1e6:.1f}M" if v >= 1e6 else f"{v / 1e3:.0f}k"
 
 
 def _row(r: int, codes: np.ndarray, line, is_last: bool, tick_every: int, data: ChartData, rows: int,
@@ -260,5 +335,5 @@ def _row(r: int, codes: np.ndarray, line, is_last: bool, tick_every: int, data: 
 DEFAULT_PALETTE = {
     "line": "#4fb3ff", "axis": "#808080", "last": "reverse bold", "entry": "#e0c000", "liq": "bold #ff4040",
     "bankrupt": "#c06060", "fill": "#c080ff", "stop": "#ff80c0", "tp": "#40d080", "limit": "#80c0ff",
-    "heat_longs": "#d04040", "heat_shorts": "#30b060",
+    "heat_longs": "#d04040", "heat_shorts": "#30b060", "depth": "#6080a0",
 }

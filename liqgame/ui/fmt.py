@@ -65,3 +65,16 @@ def clock(seconds: int) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}"
+
+
+def interval(seconds: int) -> str:
+    """A funding interval: "8h", "1h", "30m", "2m"."""
+    seconds = max(int(seconds), 1)
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
+
+
+def funding(rate: float, interval_s: int) -> str:
+    """A funding rate per settlement with its interval: "+0.0013 %/1h"."""
+    return f"{rate * 100:+.4f} %/{interval(interval_s)}"

@@ -33,6 +33,7 @@ from ..lessons.model import Lesson, Result
 from ..lessons.numbers import flows_table
 from ..lessons.progress import record, statuses
 from ..lessons.run import LessonRun
+from . import fmt
 
 SPEEDS = (1, 5, 20, 60)
 CLOCK_INTERVAL = 0.1
@@ -444,7 +445,7 @@ class LessonPlayScreen(Screen):
             f" · rulebook {g.rulebook.name}")
         self.query_one("#lp-market", Static).update("\n".join([
             f"mark {m.mark:,.1f}   index {m.index:,.1f}   last {m.last:,.1f}",
-            f"funding {m.funding_rate * 100:+.4f} % next in {m.seconds_to_funding} s   "
+            f"funding {fmt.funding(m.funding_rate, m.funding_interval_s)} next in {m.seconds_to_funding} s   "
             f"open interest {m.open_interest_btc:,.1f} BTC",
             f"insurance fund {m.insurance_fund:,.2f} USD   crowd liquidations {self.crowd_liquidated}",
         ]))

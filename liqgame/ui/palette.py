@@ -33,6 +33,7 @@ def palette(app) -> dict[str, Style]:
         "limit": Style(color=c("primary-lighten-3", "#80c0ff")),
         "heat_longs": Style(color=c("error", "#d04040")),
         "heat_shorts": Style(color=c("success", "#30b060")),
+        "depth": Style(color=c("primary-darken-1", "#6080a0")),
         "good": Style(color=c("success", "#30b060")),
         "bad": Style(color=c("error-lighten-1", "#d04040")),
         "warn": Style(color=c("warning", "#e0c000")),

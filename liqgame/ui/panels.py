@@ -103,10 +103,11 @@ class TextPanel(Widget):
 
 
 class StatusBar(Static):
-    """Top line: clock state, game time, a REPLAY or DAILY badge, last / mark / index, scenario and rulebook.
+    """Top line: clock state, game time, a REPLAY or DAILY badge, mark / last / index, funding (rate per
+    interval, countdown), scenario and rulebook.
 
-    Fitted to the width: the index and the long scenario title give way first, so the clock,
-    the prices and the rulebook stay readable at 80 columns.
+    Fitted to the width: last, index, the countdown and the scenario give way first, so the clock, the
+    mark, the funding rate and the rulebook stay readable at 80 columns.
     """
 
     frame: reactive[Frame | None] = reactive(None)
@@ -119,21 +120,28 @@ class StatusBar(Static):
             return Text("liqgame")
         pal = palette(self.app)
         m = f.snapshot.market
-        wide = self.size.width >= 110
+        wide, widest = self.size.width >= 110, self.size.width >= 150
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(" ⏸ PAUSED " if f.paused else " ▶ PLAYING ", "reverse bold" if f.paused else "bold")
-        t.append(f" {f.speed}x {fmt.clock(m.tick)}/{fmt.clock(f.duration)} ")
+        gap = "  " if wide else " "
+        t.append(f" {f.speed}x {fmt.clock(m.tick)}/{fmt.clock(f.duration)}")
         if self.badge:
+            t.append(" ")
             t.append(f" {self.badge} ", Style.parse("bold reverse") + pal["warn"])
-        t.append("  Mark ")
+        t.append(f"{gap}Mark ")
         t.append(fmt.price(m.mark), pal["warn"])
-        if wide:  # the mark is what liquidates: it stays; last and index give way at 80 columns
+        if widest:  # the mark is what liquidates: it stays; last and index give way first
             t.append("  Last ")
             t.append(fmt.price(m.last), "bold")
             t.append("  Index ")
             t.append(fmt.price(m.index), pal["muted"])
-        title = self.title if wide else f.snapshot.scenario
-        t.append(f"  {title} · {f.snapshot.rulebook}", pal["muted"])
+        t.append("  Funding " if wide else " Fund ")
+        t.append(fmt.funding(m.funding_rate, m.funding_interval_s), pal["bad"] if m.funding_rate > 0 else "")
+        if wide:
+            t.append(f" in {fmt.clock(m.seconds_to_funding)}", pal["muted"])
+            t.append(f"  {self.title if widest else f.snapshot.scenario} · {f.snapshot.rulebook}", pal["muted"])
+        else:
+            t.append(f" {f.snapshot.rulebook}", pal["muted"])
         return t
 
 
@@ -270,7 +278,8 @@ class MarketPanel(Vertical):
         ls = Text.assemble(f"{m.long_accounts:,} / {m.short_accounts:,} ", ("▮" * longs, pal["good"]),
                            ("▮" * (10 - longs), pal["bad"]))
         self.query_one("#market-text", TextPanel).show(lines(
-            cols(("Funding", 15, "<"), (Text(f"{rate * 100:+.4f} %/8h", pal["bad"] if rate > 0.0003 else ""), 13,
+            cols(("Funding", 15, "<"), (Text(fmt.funding(rate, m.funding_interval_s),
+                                             pal["bad"] if rate > 0.0003 * m.funding_interval_s / 28800 else ""), 13,
                                         "<"), (Text(f"in {fmt.clock(m.seconds_to_funding)}", pal["muted"]), 12, ">")),
             cols(("Open interest", 15, "<"), (f"{m.open_interest_btc:,.1f} BTC", 25, "<")),
             cols(("Long/short", 15, "<"), (ls, 25, "<")),

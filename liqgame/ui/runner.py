@@ -307,7 +307,8 @@ class GameRunner:
         me = snap.players[0]
         points, rows = self.view
         chart = build_price_chart(g.price_history, g.tick, points, rows, snap.market.mark, markers_for(me),
-                                  heatmap=lambda span, buckets: g.heatmap(0, buckets, span))
+                                  heatmap=lambda span, buckets: g.heatmap(0, buckets, span), tape=g.tape,
+                                  depth_normal=g.venue.market.p.book.depth_btc)
         self.frame = Frame(snap, chart, _thin(self.fund_history, FUND_POINTS), self.paused, self.speed,
                            self.duration, self.halted)
         if notify and self.on_frame is not None:

@@ -5,12 +5,15 @@ import dataclasses
 import numpy as np
 import pytest
 
+from liqgame.assets_io import get_scenario, scenarios
 from liqgame.engine import GameConfig, actions as A
+from liqgame.engine.game import Game
+from liqgame.engine.index_process import SECONDS_PER_YEAR
 from liqgame.engine.ledger import G_FEES, G_FUND, POOL, Cause
 from liqgame.engine.market import QUARTERLY
 from liqgame.session import make_game
 
-from .helpers import assert_conserved
+from .helpers import assert_conserved, move_index
 
 
 def trough(impact: bool, seed=1) -> float:
@@ -76,19 +79,51 @@ def test_funding_countdown_and_predicted_rate():
     assert snap.market.funding_rate > 0
 
 
-def test_quarterly_converges_and_settles_at_index():
+def test_quarterly_basis_is_carry_times_time_to_expiry_and_settles_at_index():
     g = make_game(GameConfig(scenario="calm", bots=0))
     m = g.venue.market
+    week = m.p.quarterly_expiry_s / SECONDS_PER_YEAR
+    assert m.mark(QUARTERLY) / m.index_ticks - 1 == pytest.approx(m.p.quarterly_carry * week, abs=2e-5)
     m.p = dataclasses.replace(m.p, quarterly_expiry_s=600)
     assert g.apply(A.PlaceOrder(side="long", qty=0.2, leverage=5, contract="quarterly")).ok
-    early = m.mark(QUARTERLY) / m.index_ticks - 1
-    events = g.run(600)
-    assert early > 0.005
+    g.run(300)  # half-way: the basis has shrunk with the time left
+    assert m.contracts[QUARTERLY].fair_basis == pytest.approx(m.carry * 300 / SECONDS_PER_YEAR, rel=1e-9)
+    events = g.run(300)
     settle = [e for e in events if e.kind == "Settlement"]
     assert settle and settle[0].price == pytest.approx(m.index_ticks / 10, rel=1e-9)
     assert g.venue.books[QUARTERLY].qty[1] == 0 and g.venue.ledger.margin[QUARTERLY].sum() == 0
     assert not g.apply(A.PlaceOrder(side="long", qty=0.1, contract="quarterly")).ok
     assert_conserved(g)
+
+
+def test_quarterly_turns_to_backwardation_after_a_crash():
+    g = make_game(GameConfig(scenario="calm", bots=0))
+    m = g.venue.market
+    assert m.contracts[QUARTERLY].fair_basis > 0
+    move_index(g, 0.85)  # a -15 % crash
+    g.run(60)
+    assert m.carry < 0 and m.contracts[QUARTERLY].fair_basis < 0
+    assert m.mark(QUARTERLY) < m.index_ticks
+
+
+def test_funding_pays_the_intervals_share_of_the_8h_rate():
+    """Hourly funding pays an eighth of the 8-hour rate; a lesson's compressed clock pays it whole."""
+    hourly = dataclasses.replace(get_scenario("calm"), funding_interval_s=3600)
+    squeezed = dataclasses.replace(hourly, funding_interval_s=120, funding_period_s=120)
+    rates = []
+    for s in (hourly, squeezed):
+        g = Game(GameConfig(scenario="calm", bots=0), s)
+        m = g.venue.market
+        m.premium_sum, m.premium_n = 0.0, 1  # no premium: the rate is the interest rate
+        rates.append(m.predicted_funding_rate())
+    assert rates == [pytest.approx(0.0001 / 8), pytest.approx(0.0001)]
+
+
+def test_every_scenario_pays_funding_twice_and_long_ones_reach_expiry():
+    for s in scenarios().values():
+        assert s.duration_s // s.funding_interval_s >= 2, s.name
+        if s.duration_s >= 8 * 3600:
+            assert s.quarterly_expiry_s <= s.duration_s, s.name
 
 
 def test_heatmap_totals_equal_open_interest_with_a_liquidation_price():

@@ -9,7 +9,7 @@ from liqgame.session import scenario_for
 
 CFG = GameConfig(seed=7, scenario="long-squeeze", bots=300)
 LOG = [{"tick": 0, "action": "open", "side": "long", "qty": 0.5, "leverage": 50}]
-TICKS = 6000
+TICKS = 8000
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +36,14 @@ def test_what_if_is_a_pure_function_verified_by_replay(lower_leverage):
 
 
 def test_a_stop_loss_what_if_closes_before_the_liquidation_and_replays():
-    log = [{"tick": 0, "action": "open", "side": "long", "qty": 0.5, "leverage": 20}]
-    w = what_if(CFG, scenario_for(CFG.scenario), log, TICKS, Change(stop_pct=2))
+    w = what_if(CFG, scenario_for(CFG.scenario), LOG, TICKS, Change(stop_pct=1))  # 50x: liquidated ~1.6 % away
     assert w.actual.liquidations == 1 and w.alternative.liquidations == 0
     assert [p.outcome for p in w.alternative.positions] == ["stop-loss"]
     assert w.alternative.equity > w.actual.equity
     assert any(d.get("type") == "stop_loss" for d in w.alternative.log)  # the change's own action, logged
     replayed = Game.replay(CFG, scenario_for(CFG.scenario), list(w.alternative.log), TICKS)
     assert replayed.state_hash() == w.alternative.state_hash
+    assert "the stop closed 1 position" in w.sentence
 
 
 def test_another_rulebook_and_its_flows():

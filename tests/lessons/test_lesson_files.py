@@ -73,7 +73,10 @@ MALFORMED = [
     ("scenario.base", "no-such-scenario", "scenario.base"),
     ("scenario.bots", "many", "scenario.bots"),
     ("scenario.crowd.long_bias", 0.9, "scenario.crowd.long_bias"),
-    ("scenario.segments", [{"start_s": 10}], "scenario.segments[0]"),
+    ("scenario.segments", [{"start_s": 10}], "scenario.segments"),  # retired: shocks move the price now
+    ("scenario.shocks", [{"kind": "metaorder", "onset_s": 10, "duration_s": 5, "size_btc": -1}],
+     "scenario.shocks[0].size_btc"),
+    ("scenario.shocks", [{"kind": "meteor", "onset_s": 10, "duration_s": 5}], "scenario.shocks[0].kind"),
     ("market", {"funding_interval_s": 1}, "market.funding_interval_s"),
     ("market", {"tick_size": 1}, "market.tick_size"),
     ("questions.0.kind", "essay", "questions[0].kind"),

@@ -198,7 +198,7 @@ async def test_each_loss_gets_its_own_post_mortem(app_factory):
         await fill_ticket(pilot, "0.5", "50")
         await order(pilot, "b")
         await pilot.pause()
-        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
+        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300, max_ticks=20_000)
         await pilot.press("escape")
         await pilot.pause()
         await fill_ticket(pilot, "0.1", "5")  # a short in the slide: a profit
@@ -212,10 +212,10 @@ async def test_each_loss_gets_its_own_post_mortem(app_factory):
         first, second = game.positions(0)
         assert second.loss < 0  # the short made money
         before = game.equity(0)
-        await fill_ticket(pilot, "0.5", "50")
+        await fill_ticket(pilot, "0.5", "100")
         await order(pilot, "b")
         await pilot.pause()
-        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300)
+        await run_until(pilot, lambda a: isinstance(a.screen, PostMortemScreen), chunk=300, max_ticks=20_000)
         pm = app.screen
         third = pm.data.story.report
         assert third.id == 3 and third.outcome == "liquidated"
@@ -596,3 +596,14 @@ async def test_first_launch_offers_a_guided_trade_a_new_player_finishes_at_80x24
     again = app_factory(start=False, welcome=True)
     async with again.run_test(size=(80, 24)) as pilot:
         assert not isinstance(again.screen, WelcomeScreen)
+
+
+async def test_status_bar_shows_funding_with_its_interval(app_factory):
+    """A scenario may settle funding hourly: the top bar says so, with the rate per settlement."""
+    app = app_factory(scenario="calm")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        screen.runner.advance(100)
+        await pilot.pause()
+        text = screen.status.render().plain
+        assert "Funding" in text and "%/1h" in text and "in 0:58:20" in text

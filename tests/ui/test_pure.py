@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,8 @@ from liqgame.engine import GameConfig
 from liqgame.engine import actions as A
 from liqgame.engine import events as ev
 from liqgame.session import make_game
-from liqgame.ui.chartdata import DEFAULT_PALETTE, ChartData, Marker, build_price_chart, render_chart, series_chart
+from liqgame.ui.chartdata import (DEFAULT_PALETTE, ChartData, Marker, build_price_chart, per_point, render_chart,
+                                  series_chart)
 from liqgame.ui.draft import Draft, final_order, leverage_of, preview_order, size_text
 from liqgame.ui.runner import GameRunner
 
@@ -57,6 +59,44 @@ def test_price_chart_lines_up_with_the_heatmap():
     (span, buckets), = calls
     assert buckets == 20 and abs((chart.hi - chart.lo) / 2 / mark - span) < 1e-9
     assert chart.lo <= mark * 0.98 and len(chart.heat_longs) == 20 and chart.values[-1] == chart.last
+
+
+def test_per_point_reduces_the_seconds_behind_each_sampled_point():
+    per_second = np.arange(10, dtype=np.float64)  # seconds 0..9; points every 3 s end at 9, 6, 3
+    assert per_point(per_second, 3, 3, np.add).tolist() == [1 + 2 + 3, 4 + 5 + 6, 7 + 8 + 9]
+    assert per_point(per_second, 3, 4, np.minimum).tolist() == [0, 1, 4, 7]  # the first point has no past
+
+
+def _crash_chart(rows: int):
+    """The price chart of a flash crash, taken just after the cascade."""
+    game = make_game(GameConfig(seed=3, scenario="flash-crash", bots=1500))
+    game.run(game.shocks.describe()[1]["onset_s"] + 600)
+    mark = game.snapshot().market.mark
+    chart = build_price_chart(game.price_history, game.tick, 120, rows, mark, heatmap=lambda s, b: game.heatmap(0, b, s),
+                              tape=game.tape, depth_normal=game.venue.market.p.book.depth_btc)
+    return game, chart
+
+
+def test_chart_strips_show_the_liquidation_burst_and_the_book_emptying():
+    game, chart = _crash_chart(24)
+    spd = chart.seconds_per_point
+    covered = slice(len(game.tape.liq_long) - spd * len(chart.values), None)
+    assert len(chart.liq_longs) == len(chart.depth) == len(chart.values)
+    assert chart.liq_longs.sum() == pytest.approx(sum(game.tape.liq_long[max(covered.start, 0):]))
+    assert chart.liq_longs.max() > 10 * max(chart.liq_shorts.max(), 1.0)  # a burst of longs
+    assert chart.depth.min() < 0.5 * chart.depth_normal < chart.depth[0]  # the book emptied, from full
+    assert len(chart.heat_longs) == 24 - 2  # the heatmap keeps one bucket per price row
+    lines = [line.plain for line in render_chart(chart, 100, 24, DEFAULT_PALETTE)]
+    assert len(lines) == 24 and "liq" in lines[-2] and "depth" in lines[-1]
+    assert "█" in lines[-2][:60]  # the burst's bar
+    depth_bars = [c for c in lines[-1][:60] if c in "▁▂▃▄▅▆▇█"]
+    assert depth_bars[0] in "▇█" and min(depth_bars) <= "▄"  # a full book, then an empty one
+
+
+def test_a_short_chart_keeps_every_row_for_the_price():
+    _, chart = _crash_chart(8)
+    assert not chart.strips and len(chart.heat_longs) == 8
+    assert "depth" not in render_chart(chart, 100, 8, DEFAULT_PALETTE)[-1].plain
 
 
 def test_ticket_parsing():
