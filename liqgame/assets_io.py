@@ -37,3 +37,13 @@ def get_scenario(name: str) -> Scenario:
     if name not in table:
         raise ValueError(f"unknown scenario {name!r}; choose one of: {', '.join(table)}")
     return table[name]
+
+
+@lru_cache(maxsize=1)
+def play_data() -> dict:
+    """What the menu offers (difficulties, balance range, the daily rotation): ``assets/play.json``."""
+    path = asset_dir() / "play.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ScenarioError(f"{path}: cannot read ({e})") from None

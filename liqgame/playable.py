@@ -10,14 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .assets_io import get_scenario, scenarios
+from .assets_io import get_scenario, play_data
 from .engine.game import GameConfig
 from .engine.rulebooks import DEFAULT_RULEBOOK
 from .store import daily_key, daily_seed
-
-BALANCE_MIN_USD = 100
-BALANCE_MAX_USD = 10_000_000
-
 
 @dataclass(frozen=True)
 class Difficulty:
@@ -26,11 +22,22 @@ class Difficulty:
     crowd: float  # multiple of the scenario's crowd size
 
 
-DIFFICULTIES = {
-    "easy": Difficulty("Easy — deep pockets, small crowd", 25_000.0, 0.5),
-    "normal": Difficulty("Normal — the scenario as written", 10_000.0, 1.0),
-    "hard": Difficulty("Hard — thin wallet, crowd x3", 2_000.0, 3.0),
-}
+@dataclass(frozen=True)
+class DailyEpoch:
+    start: dt.date
+    scenarios: tuple[str, ...]
+
+
+def _load():
+    d = play_data()
+    difficulties = {k: Difficulty(v["label"], float(v["balance_usd"]), float(v["crowd"]))
+                    for k, v in d["difficulties"].items()}
+    epochs = tuple(sorted((DailyEpoch(dt.date.fromisoformat(e["from"]), tuple(e["scenarios"])) for e in d["daily"]),
+                          key=lambda e: e.start))
+    return difficulties, int(d["balance_usd"]["min"]), int(d["balance_usd"]["max"]), epochs
+
+
+DIFFICULTIES, BALANCE_MIN_USD, BALANCE_MAX_USD, DAILY_EPOCHS = _load()
 
 
 def crowd_size(scenario: str, difficulty: str) -> int:
@@ -45,10 +52,14 @@ def balance_problem(balance: float) -> str | None:
 
 
 def daily_config(day: dt.date | str, name: str = "you") -> GameConfig:
-    """The daily challenge of ``day``: the seed from the date, the scenario picked by that seed."""
+    """The daily challenge of ``day``: the seed from the date, the scenario picked by that seed from the
+    rotation of the epoch the day falls in (``assets/play.json``: adding a scenario never moves a day that
+    is already played or announced)."""
     seed = daily_seed(day)
-    names = [n for n in scenarios() if n != "calm"] or list(scenarios())
-    return GameConfig(seed=seed, scenario=names[seed % len(names)], rulebook=DEFAULT_RULEBOOK, players=(name,))
+    date = dt.date.fromisoformat(daily_key(day))
+    epoch = [e for e in DAILY_EPOCHS if e.start <= date][-1]
+    return GameConfig(seed=seed, scenario=epoch.scenarios[seed % len(epoch.scenarios)], rulebook=DEFAULT_RULEBOOK,
+                      players=(name,))
 
 
 def playable_problem(config: GameConfig, kind: str, daily_date: str | None) -> str | None:

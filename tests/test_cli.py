@@ -134,3 +134,18 @@ def test_unreadable_data_dir_is_one_line_and_exit_2(tmp_path, capsys):
         assert "cannot be read (Permission denied)" in capsys.readouterr().err
     finally:
         locked.chmod(0o755)
+
+
+def test_a_new_scenario_does_not_move_a_daily_already_played_or_announced():
+    import datetime as dt
+
+    from liqgame.playable import DAILY_EPOCHS, daily_config
+    from liqgame.assets_io import scenarios
+
+    first, *later = DAILY_EPOCHS
+    # every day of the first epoch keeps the market it was played on (seed % the five scenarios of then)
+    assert first.scenarios == ("black-thursday", "chop", "funding-trap", "long-squeeze", "short-squeeze")
+    assert daily_config(dt.date(2026, 11, 30)).scenario in first.scenarios
+    for e in later:  # a scenario joins from its epoch's date on, and every scenario in rotation exists
+        assert e.start > first.start and set(e.scenarios) <= set(scenarios())
+    assert "flash-crash" in DAILY_EPOCHS[-1].scenarios
