@@ -1,5 +1,5 @@
-"""Allow ``python -m liqgame``."""
+"""``python -m liqgame``: the same as the ``liqgame`` command."""
 
-from liqgame.cli import main
+from liqgame.commands import main
 
 raise SystemExit(main())

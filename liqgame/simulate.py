@@ -1,22 +1,17 @@
-"""``liqgame simulate``: run a market headless and report the flows of money.
+"""A headless run and its report: the flows of money, every position, the timeline.
 
-Output is a readable summary, or with ``--json`` one JSON object (see README).
+The run goes through the one script path (:class:`~liqgame.engine.script.Session`).  The
+report is a dict (``liqgame simulate --json`` prints it; see the README) or, formatted, a
+readable summary.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 
-from .cli import CliError
-from .engine.actions import parse_action
-from .engine.game import GameConfig
 from .engine.ledger import CAUSE_LABEL, Cause
 from .engine.money import units_to_usd
-from .limits import MAX_BALANCE_USD
-from .script_file import PlayerFileError, ScriptEntry, read_script
-from .session import make_game
+from .engine.script import ActionScript, Session
 from .timeline import timeline
 
 
@@ -27,63 +22,27 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def run_simulation(args) -> int:
-    if not math.isfinite(args.balance) or not 0 < args.balance <= MAX_BALANCE_USD:
-        raise CliError(f"--balance must be a positive number of USD up to {MAX_BALANCE_USD:,}, got {args.balance:g}")
-    try:
-        script = read_script(args.player) if args.player else []
-    except PlayerFileError as e:
-        raise CliError(str(e)) from None
-    try:
-        config = GameConfig(seed=args.seed, scenario=args.scenario, rulebook=args.rulebook, bots=args.bots,
-                            starting_balance=round(args.balance, 4),
-                            liquidation_impact=not args.no_liquidation_impact)
-        game = make_game(config)
-    except ValueError as e:
-        raise CliError(str(e)) from None
-    ticks = game.scenario.duration_s if args.ticks is None else args.ticks
-    actions = [entry.data for entry in script if entry.tick <= ticks]
-    report = simulate(game, actions, ticks, progress=(not args.json and sys.stderr.isatty()))
-    report["ignored_actions"] = beyond_the_end(script, ticks)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(format_report(report))
-    return 0
-
-
-def beyond_the_end(script: list[ScriptEntry], ticks: int) -> list[dict]:
-    """Player-file lines whose tick comes after the run ends: reported, never silently dropped."""
-    return [{"line": e.line, "tick": e.tick, "action": e.data.get("action"),
-             "reason": f"tick {e.tick} is after the end of the run (tick {ticks}); not applied"}
-            for e in script if e.tick > ticks]
-
-
 def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> dict:
     """Run ``ticks`` seconds applying ``actions`` at their ticks; return the report dict."""
     initial_total = game.total_money()
     fund_start = game.venue.ledger.insurance_fund
     marks = [game.venue.market.mark()]
-    by_tick: dict[int, list] = {}
-    for d in actions:
-        by_tick.setdefault(d["tick"], []).append(parse_action(d)[1])
-    rejected = []
     adl = 0
     exact_every_tick = True
-    for t in range(ticks + 1):
-        for a in by_tick.get(t, ()):
-            r = game.apply(a)
-            if not r.ok:
-                rejected.append({"tick": t, "action": a.to_dict(), "reason": r.reason})
-        if t == ticks:
-            break
-        events = game.step()
+
+    def watch(events) -> None:
+        nonlocal adl
         adl += sum(1 for e in events if e.kind == "ADLEvent")
+
+    session = Session(game, ActionScript.from_log(actions), on_events=watch)
+    while game.tick < ticks:
+        session.step()
         marks.append(game.venue.market.mark())
-        if game.total_money() != initial_total:
-            exact_every_tick = False
-        if progress and (t % 500 == 0 or t == ticks - 1):
-            _progress(t + 1, ticks)
+        exact_every_tick = exact_every_tick and game.total_money() == initial_total
+        if progress and (game.tick % 500 == 0 or game.tick == ticks):
+            _progress(game.tick, ticks)
+    session.play_due()  # actions logged at the last tick too
+    rejected = [{"tick": r.tick, "action": r.action, "reason": r.reason} for r in session.refusals]
     if progress:
         sys.stderr.write("\n")
     final_total = game.total_money()
@@ -104,7 +63,9 @@ def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> d
             "liquidations": ps.liquidations,
             "max_drawdown": round(ps.max_drawdown, 6),
             "score": game.score(k),
+            "exposure": round(game.exposure(k), 6),
             "where_it_went": ex.to_dict(),
+            "positions": [p.to_dict() for p in game.positions(k)],
         })
     return {
         "seed": game.seed,
@@ -154,7 +115,9 @@ def format_report(r: dict) -> str:
         lines += ["", f"player {p['name']}: equity {p['equity']:,.2f} USD, liquidations {p['liquidations']}, "
                       f"score {p['score']}", f"  {w['narrative']}"]
         for d in w["destinations"]:
-            lines.append(f"    {d['usd']:>+12,.2f}  {d['destination']} ({d['cause']})")
+            lines.append(f"    {d['usd']:>+12,.2f}  {d['destination']} — {d['cause']}")
+        for pos in p["positions"]:
+            lines.append(f"  position {pos['id']}: {pos['narrative']}")
     for rj in r["rejected_actions"]:
         lines.append(f"rejected at tick {rj['tick']}: {rj['reason']}")
     for ig in r.get("ignored_actions", ()):

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from liqgame.cli import main
+from liqgame.commands import main
 from liqgame.engine import GameConfig, actions as A
 from liqgame.playable import crowd_size
 from liqgame.session import make_game, replayer, session_record
@@ -36,6 +36,11 @@ def test_simulate_json_report(tmp_path):
     w = p["where_it_went"]
     assert sum(d["units"] for d in w["destinations"]) == w["net_loss_units"]
     assert rep["rejected_actions"] and "lot" in rep["rejected_actions"][0]["reason"]
+    # every position the player held, with its own where-it-went summing to its own loss
+    (pos,) = p["positions"]
+    assert pos["side"] == "long" and pos["outcome"] in ("open", "liquidated")
+    assert sum(d["units"] for d in pos["where_it_went"]) == pos["loss_units"]
+    assert pos["loss_units"] == w["net_loss_units"]  # one position: the session is that position
 
 
 @pytest.mark.parametrize("args,msg", [
@@ -149,3 +154,28 @@ def test_a_new_scenario_does_not_move_a_daily_already_played_or_announced():
     for e in later:  # a scenario joins from its epoch's date on, and every scenario in rotation exists
         assert e.start > first.start and set(e.scenarios) <= set(scenarios())
     assert "flash-crash" in DAILY_EPOCHS[-1].scenarios
+
+
+def test_whatif_replays_a_saved_session_with_one_change(tmp_path, capsys):
+    store, sid, g = saved_game(tmp_path)
+    assert main(["whatif", sid, "--leverage", "2", "--data-dir", str(tmp_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["change"] == {"leverage": 2}
+    assert out["actual"]["state_hash"] == g.state_hash()  # "what happened" is the saved session, replayed
+    assert out["what_if"]["ticks"] == out["actual"]["ticks"] == g.tick
+    assert "2x" in out["sentence"]
+    assert main(["whatif", sid, "--rulebook", "pool-backstop", "--data-dir", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "what happened" in text and "what if" in text and "pool-backstop" in text
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--leverage", "0"], "leverage"), (["--stop-pct", "nan"], "--stop-pct"), ([], "needs one change"),
+    (["--rulebook", "nope"], "invalid choice"),
+])
+def test_whatif_bad_arguments_are_one_line(tmp_path, capsys, args, msg):
+    store, sid, g = saved_game(tmp_path)
+    assert main(["whatif", sid, *args, "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert msg in err and "\n" not in err
+    assert main(["whatif", "0123456789ab", "--leverage", "5", "--data-dir", str(tmp_path)]) == 2

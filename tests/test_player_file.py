@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from liqgame.cli import main
+from liqgame.commands import main
 
 OPEN = '{"tick": 0, "action": "open", "side": "long", "qty": 0.1, "leverage": 2}\n'
 BAD_LINES = {
@@ -97,7 +97,7 @@ def test_actions_after_the_last_tick_are_reported(tmp_path, capsys):
 
 
 def test_simulate_and_lessons_share_one_reader():
-    from liqgame import simulate
+    from liqgame.commands import simulate
     from liqgame.lessons import headless
 
     assert not hasattr(simulate, "read_player_file") and not hasattr(headless, "parse_player_lines")

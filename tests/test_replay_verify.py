@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from liqgame.cli import main
+from liqgame.commands import main
 from liqgame.engine import GameConfig, actions as A
 from liqgame.playable import crowd_size, daily_config
 from liqgame.session import make_game, replayer, session_record

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from liqgame.lessons.cli import add_lesson_parser, run_lesson_command
+from liqgame.commands.lesson import add_parser as add_lesson_parser, run as run_lesson_command
 
 from .conftest import script
 

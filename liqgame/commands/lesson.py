@@ -6,8 +6,7 @@
     liqgame lesson --check 3 --player FILE  play lesson 3 from a JSON-lines action file and check it
                                             (exit 0 pass, 1 fail, 2 bad input)
 
-Wired into ``liqgame.cli`` by ``add_lesson_parser(subparsers)`` and
-``run_lesson_command(args)``.  Errors are one line on stderr, never a traceback.
+Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,12 +15,12 @@ import argparse
 import json
 import sys
 
-from .headless import PlayerFileError, read_player_file, run_headless
-from .loader import LessonError, find_lesson, scan_lessons
-from .progress import record, statuses
+from ..lessons.headless import PlayerFileError, read_player_file, run_headless
+from ..lessons.loader import LessonError, find_lesson, scan_lessons
+from ..lessons.progress import record, statuses
 
 
-def add_lesson_parser(subparsers) -> argparse.ArgumentParser:
+def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("lesson", help="onboarding lessons: play one, or check one headless",
                               description="Onboarding lessons: where does the money go after a liquidation?")
     p.add_argument("lesson", nargs="?", help="lesson number or id to start (default: the lesson menu)")
@@ -50,7 +49,7 @@ def _store(args):
         return None
 
 
-def run_lesson_command(args) -> int:
+def run(args) -> int:
     try:
         lessons, errors = scan_lessons(getattr(args, "lessons_dir", None))
     except OSError as e:
