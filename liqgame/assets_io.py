@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .engine.scenarios import Scenario, ScenarioError, scenario_from_dict
+from .engine import Scenario, ScenarioError, scenario_from_dict
 
 
 def asset_dir() -> Path:

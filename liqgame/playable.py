@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .assets_io import get_scenario, play_data
-from .engine.game import GameConfig
-from .engine.rulebooks import DEFAULT_RULEBOOK
+from .engine import DEFAULT_RULEBOOK, GameConfig
 from .store import daily_key, daily_seed
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import bounded_json
-from .engine.actions import parse_action
+from .engine import parse_action
 
 MAX_LINE_BYTES = 4096
 MAX_LINES = 200_000

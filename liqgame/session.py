@@ -16,8 +16,7 @@ from dataclasses import fields
 
 from . import __version__
 from .assets_io import get_scenario
-from .engine.game import Game, GameConfig
-from .engine.rulebooks import get_rulebook
+from .engine import Game, GameConfig, get_rulebook
 from .limits import MAX_BALANCE_USD, MAX_BOTS, MAX_PLAYERS, MAX_TICKS
 from .script_file import MAX_LINES, check_entry
 from .store import ReplayRefused
@@ -51,7 +50,7 @@ def shown_fields(game: Game, player: int = 0) -> dict:
         "seed": game.seed,
         "scenario": game.config.scenario,
         "rulebook": game.rulebook.name,
-        "bots": game.crowd.n,
+        "bots": game.crowd_size,
         "starting_balance": ps.start / 10_000,
         "final_equity": game.equity(player) / 10_000,
         "liquidations": ps.liquidations,

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .engine.ledger import CAUSE_LABEL, Cause
-from .engine.money import units_to_usd
-from .engine.script import ActionScript, Session
+from .engine import ActionScript, Session, flows_by_group, units_to_usd
 from .timeline import timeline
 
 
@@ -25,8 +23,8 @@ def _progress(done: int, total: int) -> None:
 def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> dict:
     """Run ``ticks`` seconds applying ``actions`` at their ticks; return the report dict."""
     initial_total = game.total_money()
-    fund_start = game.venue.ledger.insurance_fund
-    marks = [game.venue.market.mark()]
+    fund_start = game.insurance_fund
+    marks = [game.mark]
     adl = 0
     exact_every_tick = True
 
@@ -37,7 +35,7 @@ def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> d
     session = Session(game, ActionScript.from_log(actions), on_events=watch)
     while game.tick < ticks:
         session.step()
-        marks.append(game.venue.market.mark())
+        marks.append(game.mark)
         exact_every_tick = exact_every_tick and game.total_money() == initial_total
         if progress and (game.tick % 500 == 0 or game.tick == ticks):
             _progress(game.tick, ticks)
@@ -46,13 +44,8 @@ def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> d
     if progress:
         sys.stderr.write("\n")
     final_total = game.total_money()
-    led = game.venue.ledger
-    flows = {}
-    for g, name in enumerate(led.group_names):
-        row = {CAUSE_LABEL[Cause(c)]: units_to_usd(int(led.net[g, c])) for c in range(len(Cause))
-               if c != Cause.DEPOSIT and led.net[g, c]}
-        if row:
-            flows[name] = row
+    stats = game.stats()
+    flows = {name: {cause: units_to_usd(v) for cause, v in row.items()} for name, row in flows_by_group(game).items()}
     players = []
     for k, ps in enumerate(game.players):
         ex = game.explain(k)
@@ -72,23 +65,25 @@ def simulate(game, actions: list[dict], ticks: int, progress: bool = False) -> d
         "scenario": game.scenario.name,
         "rulebook": game.rulebook.name,
         "ticks": ticks,
-        "bots": game.crowd.n,
+        "bots": stats.crowd_size,
         "conservation": {"initial_total": initial_total, "final_total": final_total,
                          "exact": final_total == initial_total and exact_every_tick,
                          "units": "1 unit = 0.0001 USD"},
-        "liquidations": game.liq.stats["liquidations"],
-        "partial_liquidations": game.liq.stats["partial"],
+        "liquidations": stats.liquidations,
+        "partial_liquidations": stats.partial_liquidations,
         "adl_events": adl,
-        "adl_positions": game.liq.stats["adl_events"],
-        "socialised_loss": units_to_usd(game.liq.stats["socialised"]),
-        "insurance_fund": {"start": units_to_usd(fund_start), "end": units_to_usd(led.insurance_fund),
-                           "min": units_to_usd(game.liq.fund_min)},
+        "adl_positions": stats.adl_positions,
+        "socialised_loss": units_to_usd(stats.socialised),
+        "fee_pool": units_to_usd(stats.fee_pool),
+        "unpaid_deficit": units_to_usd(stats.unpaid),
+        "insurance_fund": {"start": units_to_usd(fund_start), "end": units_to_usd(stats.insurance_fund),
+                           "min": units_to_usd(stats.fund_min)},
         "flows": flows,
-        "price": {"start": marks[0] / 10, "end": marks[-1] / 10, "min": min(marks) / 10, "max": max(marks) / 10},
+        "price": {"start": marks[0], "end": marks[-1], "min": min(marks), "max": max(marks)},
         "rejected_actions": rejected,
         "players": players,
-        "shocks": game.shocks.describe(),
-        "funding_interval_s": game.venue.market.p.funding_interval_s,
+        "shocks": game.drawn_shocks(),
+        "funding_interval_s": stats.funding_interval_s,
         "timeline": timeline(game),
         "state_hash": game.state_hash(),
     }

@@ -6,8 +6,7 @@ import json
 import math
 import sys
 
-from ..engine.game import GameConfig
-from ..engine.rulebooks import RULEBOOKS
+from ..engine import RULEBOOKS, GameConfig
 from ..limits import MAX_BALANCE_USD, MAX_BOTS, MAX_TICKS
 from ..script_file import PlayerFileError, ScriptEntry, read_script
 from ..session import make_game

@@ -15,7 +15,7 @@ from .replay import load_checked
 
 
 def add_parser(sub) -> None:
-    from ..engine.rulebooks import RULEBOOKS
+    from ..engine import RULEBOOKS
 
     w = sub.add_parser("whatif", help="play a saved session again with one thing changed, side by side")
     w.add_argument("session_id", help="session id (see `liqgame scores`)")
@@ -28,8 +28,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..engine.game import GameConfig
-    from ..engine.whatif import Change, what_if
+    from ..engine import GameConfig
+    from ..engine import Change, what_if
     from ..session import scenario_for
 
     for name in ("stop_pct", "add_margin"):

@@ -486,6 +486,44 @@ class Game:
         ps = self.players[player]
         return explain(self.venue.ledger, ps.trader, ps.name, self.rulebook.name)
 
+    # ------------------------------------------------------------------ the public face for clients
+    def preview(self, order: act.PlaceOrder, player: int = 0):
+        """What ``order`` would do for ``player`` now (the ticket's preview); never changes anything."""
+        return self.desk.preview(self.players[player].trader, order)
+
+    def position_view(self, player: int = 0, contract: str = "perp"):
+        """The player's position in ``contract`` as the position panel shows it (None when flat)."""
+        from .snapshot import position_view
+
+        return position_view(self, player, CONTRACT_NAMES.index(contract))
+
+    def stats(self):
+        """Counts and amounts of the run so far (see :class:`report.RunStats`)."""
+        from .report import run_stats
+
+        return run_stats(self)
+
+    @property
+    def insurance_fund(self) -> int:
+        return self.venue.ledger.insurance_fund
+
+    @property
+    def mark(self) -> float:
+        """The perpetual's mark price, USD."""
+        return ticks_to_usd(self.venue.market.mark(PERP))
+
+    @property
+    def index(self) -> float:
+        return ticks_to_usd(self.venue.market.index_ticks)
+
+    @property
+    def crowd_size(self) -> int:
+        return self.crowd.n
+
+    def drawn_shocks(self) -> list[dict]:
+        """What hit this market, as drawn from the seed (kind, onset, size...)."""
+        return self.shocks.describe()
+
     def positions(self, player: int = 0):
         """Every position this player held, open to close, each with its own where-it-went."""
         from .explain import explain_position

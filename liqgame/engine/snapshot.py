@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ledger import POOL
+from .ledger import FEES, POOL
 from .positions import NO_LONG_TRIGGER, NO_SHORT_TRIGGER
 from .market import CONTRACT_NAMES
 from .money import lots_to_btc, units_to_usd
@@ -161,40 +161,41 @@ def snapshot(game) -> Snapshot:
         open_interest_btc=lots_to_btc(book.open_interest()),
         long_accounts=int((q[crowd] > 0).sum()), short_accounts=int((q[crowd] < 0).sum()),
         insurance_fund=units_to_usd(v.ledger.insurance_fund), liquidity_pool=units_to_usd(v.ledger.balance(POOL)),
-        exchange_fees=units_to_usd(v.ledger.balance(-2)))
+        exchange_fees=units_to_usd(v.ledger.balance(FEES)))
     players = tuple(_player_view(game, k) for k in range(len(game.players)))
     return Snapshot(game.tick, game.scenario.name, game.rulebook.name, market, players, game.rulebook.max_leverage)
+
+
+def position_view(game, k: int, c: int) -> PositionView | None:
+    """Player k's position in contract c as the position panel shows it (None when flat)."""
+    i, v = game.players[k].trader, game.venue
+    r = game.position_risk(i, c)
+    if r is None:
+        return None
+    book = v.books[c]
+    q, mark, entry = r["qty"], v.market.mark(c), float(book.entry[i])
+    upnl = q * (mark - entry) / 10_000
+    im = abs(q) * entry / 10_000 / max(int(book.leverage[i]), 1)
+    liq = r["liquidation_price"]
+    dist = (mark / 10 - liq) / (mark / 10) * (1 if q > 0 else -1) if liq > 0 else 1.0
+    return PositionView(
+        CONTRACT_NAMES[c], "long" if q > 0 else "short", lots_to_btc(abs(q)), entry / 10, mark / 10,
+        abs(q) * mark / 10_000, upnl, upnl / im if im else 0.0, units_to_usd(r["margin"]),
+        units_to_usd(r["maintenance"]), r["margin_ratio"], liq, r["bankruptcy_price"], dist,
+        game.adl_lights(k, c), int(book.leverage[i]), bool(book.cross[i]))
 
 
 def _player_view(game, k: int) -> PlayerView:
     ps = game.players[k]
     v = game.venue
     i = ps.trader
-    positions = []
-    upnl_total = 0.0
-    for c, book in enumerate(v.books):
-        r = game.position_risk(i, c)
-        if r is None:
-            continue
-        q = r["qty"]
-        mark = v.market.mark(c)
-        entry = float(book.entry[i])
-        upnl = q * (mark - entry) / 10_000
-        upnl_total += upnl
-        im = abs(q) * entry / 10_000 / max(int(book.leverage[i]), 1)
-        liq = r["liquidation_price"]
-        side = 1 if q > 0 else -1
-        dist = (mark / 10 - liq) / (mark / 10) * side if liq > 0 else 1.0
-        positions.append(PositionView(
-            CONTRACT_NAMES[c], "long" if q > 0 else "short", lots_to_btc(abs(q)), entry / 10, mark / 10,
-            abs(q) * mark / 10_000, upnl, upnl / im if im else 0.0, units_to_usd(r["margin"]),
-            units_to_usd(r["maintenance"]), r["margin_ratio"], liq, r["bankruptcy_price"], dist,
-            game.adl_lights(k, c), int(book.leverage[i]), bool(book.cross[i])))
+    positions = tuple(p for p in (position_view(game, k, c) for c in range(len(v.books))) if p is not None)
+    upnl_total = sum(p.upnl for p in positions)
     orders = tuple(OrderView(o.id, CONTRACT_NAMES[o.contract], o.type, "buy" if o.side > 0 else "sell",
                              lots_to_btc(o.lots), None if o.price is None else o.price / 10, o.describe())
                    for o in sorted(game.desk.orders.values(), key=lambda o: o.id) if o.trader == i)
     equity = units_to_usd(v.ledger.balance(i))
     cap = game.desk.max_leverage_cap.get(i)
     return PlayerView(k, ps.name, equity, equity - upnl_total, units_to_usd(game.desk.available(i)),
-                      tuple(positions), orders, ps.liquidations, ps.max_drawdown, game.score(k), cap,
+                      positions, orders, ps.liquidations, ps.max_drawdown, game.score(k), cap,
                       max(ps.restricted_until - game.tick, 0) if cap else 0)

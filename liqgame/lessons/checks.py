@@ -18,9 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine import events as ev
-from ..engine.game import RESTRICT_LEVERAGE
-from ..engine.money import fmt_usd, plural, units_to_usd
-from ..engine.rulebooks import RULEBOOKS
+from ..engine import RESTRICT_LEVERAGE, RULEBOOKS, fmt_usd, plural, units_to_usd
 
 
 @dataclass(frozen=True)
@@ -577,7 +575,7 @@ def account_restricted(run, p, numbers):
     liqs = run.player_liquidations()
     if ps.restricted_until < 0:
         return Outcome(False, f"your account was not restricted ({plural(len(liqs), 'liquidation')} so far)")
-    from ..engine.game import RESTRICT_AFTER
+    from ..engine import RESTRICT_AFTER
 
     tick = liqs[RESTRICT_AFTER - 1].tick if len(liqs) >= RESTRICT_AFTER else ps.restricted_until
     return Outcome(True, f"restricted to {RESTRICT_LEVERAGE}x after {RESTRICT_AFTER} liquidations",

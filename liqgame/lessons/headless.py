@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engine.actions import parse_action
+from ..engine import parse_action
 from ..script_file import PlayerFileError, read_script
 from .model import Lesson, Result
 from .run import LessonRun, replay

@@ -13,8 +13,7 @@ import re
 from pathlib import Path
 
 from ..assets_io import asset_dir
-from ..engine.rulebooks import RULEBOOKS
-from ..engine.scenarios import ScenarioError, scenario_from_dict
+from ..engine import RULEBOOKS, scenario_from_dict, ScenarioError
 from . import checks as ck
 from .model import Goal, Lesson, Question, template_fields
 from .numbers import BASE_NUMBERS

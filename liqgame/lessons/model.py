@@ -21,8 +21,7 @@ import math
 import string
 from dataclasses import dataclass, field, replace
 
-from ..engine.game import Game, GameConfig
-from ..engine.scenarios import Scenario
+from ..engine import Game, GameConfig, Scenario
 from . import checks as ck
 from .numbers import base_numbers
 from .run import LessonRun, record_from_game

@@ -8,7 +8,7 @@ them, e.g. ``{equity_usd:,.2f}`` or ``{where_it_went}``.
 from __future__ import annotations
 
 from ..engine import events as ev
-from ..engine.money import fmt_usd, units_to_usd
+from ..engine import fmt_usd, player_flows_by_group, units_to_usd
 
 BASE_NUMBERS = (
     "start_usd", "equity_usd", "pnl_usd", "pnl_pct", "net_loss_usd", "liquidations", "max_drawdown_pct",
@@ -24,7 +24,6 @@ BASE_NUMBERS = (
 def base_numbers(run) -> dict:
     g = run.game
     ps = g.players[0]
-    led = g.venue.ledger
     ex = g.explain(0)
     start, equity = ps.start, g.equity(0)
     marks = [s.mark for s in run.samples]
@@ -38,9 +37,9 @@ def base_numbers(run) -> dict:
         "liquidations": ps.liquidations,
         "max_drawdown_pct": 100.0 * ps.max_drawdown,
         "fund_start_usd": units_to_usd(funds[0]),
-        "fund_end_usd": units_to_usd(led.insurance_fund),
+        "fund_end_usd": units_to_usd(g.insurance_fund),
         "fund_min_usd": units_to_usd(min(funds)),
-        "fund_change_usd": units_to_usd(led.insurance_fund - funds[0]),
+        "fund_change_usd": units_to_usd(g.insurance_fund - funds[0]),
         "price_start": marks[0],
         "price_end": marks[-1],
         "price_min": min(marks),
@@ -59,10 +58,7 @@ def base_numbers(run) -> dict:
     n["top_loss_category"], top_loss = max(losses, key=lambda kv: kv[1]) if losses else ("nothing", 0)
     n["top_profit_category"], top_gain = min(gains, key=lambda kv: kv[1]) if gains else ("nothing", 0)
     n["top_loss_usd"], n["top_profit_usd"] = units_to_usd(top_loss), units_to_usd(-top_gain)
-    by_group: dict[str, int] = {}
-    for (cause, group), amount in led.human_flows[ps.trader].items():
-        name = led.group_names[group]
-        by_group[name] = by_group.get(name, 0) + amount
+    by_group = player_flows_by_group(g, 0)
     n["top_loss_group"] = max(by_group, key=by_group.get) if any(v > 0 for v in by_group.values()) else "nobody"
     n["top_profit_group"] = min(by_group, key=by_group.get) if any(v < 0 for v in by_group.values()) else "nobody"
     crowd = run.of_kind(ev.CrowdLiquidations)

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 
 from ..engine import actions as act
 from ..engine import events as ev
-from ..engine.game import ActionResult, Game
-from ..engine.market import PERP
-from ..engine.script import ActionScript, Session
+from ..engine import CONTRACT_NAMES, ActionResult, ActionScript, Game, Session
 
 HEATMAP_BUCKETS = 48
 HEATMAP_SPAN = 0.15
@@ -152,22 +150,19 @@ class LessonRun:
 
     def _record_fill(self, e: ev.Fill, equity_before: int) -> None:
         g = self.game
-        c = 0 if e.contract == "perp" else 1
-        book = g.venue.books[c]
-        i = self.trader
-        q = int(book.qty[i])
-        risk = g.position_risk(i, c)
+        pos = g.position_view(0, e.contract)
+        risk = g.position_risk(self.trader, CONTRACT_NAMES.index(e.contract))
         side_bought = 1 if e.side == "buy" else -1
         # opened from flat or flipped: the position's side is the fill's side and its size is
         # at most the fill (a flip leaves less than the fill, a fresh open exactly the fill)
-        opened = q != 0 and (q > 0) == (side_bought > 0) and abs(q) <= round(e.qty * 1000)
+        opened = pos is not None and (pos.side == "long") == (side_bought > 0) and pos.qty <= e.qty
         if opened:
             self.equity_at_open[e.tick] = equity_before
         self.fills.append(FillRecord(
             tick=e.tick, contract=e.contract, reason=e.reason, side=e.side, qty=e.qty, price=e.price,
-            opened=opened, position_side=None if q == 0 else ("long" if q > 0 else "short"),
-            position_qty=abs(q) / 1000, leverage=int(book.leverage[i]), cross=bool(book.cross[i]),
-            entry=float(book.entry[i]) / 10 if q else 0.0,
+            opened=opened, position_side=None if pos is None else pos.side,
+            position_qty=0.0 if pos is None else pos.qty, leverage=0 if pos is None else pos.leverage,
+            cross=False if pos is None else pos.cross, entry=0.0 if pos is None else pos.entry,
             liquidation_price=None if risk is None else risk["liquidation_price"],
             bankruptcy_price=None if risk is None else risk["bankruptcy_price"],
             margin=0.0 if risk is None else risk["margin"] / 10_000,
@@ -175,11 +170,10 @@ class LessonRun:
 
     def _sample(self) -> None:
         g = self.game
-        v = g.venue
-        q = int(v.books[PERP].qty[self.trader])
-        self.samples.append(Sample(
-            g.tick, v.market.index_ticks / 10, v.market.mark(PERP) / 10, v.ledger.insurance_fund, g.equity(0),
-            q / 1000, bool(v.books[PERP].cross[self.trader]), g.adl_lights(0, PERP) if q else 0))
+        pos = g.position_view(0, "perp")
+        q = 0.0 if pos is None else (pos.qty if pos.side == "long" else -pos.qty)
+        self.samples.append(Sample(g.tick, g.index, g.mark, g.insurance_fund, g.equity(0), q,
+                                   False if pos is None else pos.cross, 0 if pos is None else pos.adl_lights))
 
     # ------------------------------------------------------------------ queries for the checks
     def of_kind(self, cls) -> list:

@@ -83,7 +83,7 @@ class LiqApp(App):
         if self.store is not None:
             self.store.save_settings(welcomed=True)
         if choice == "guided":
-            from ..engine.game import GameConfig
+            from ..engine import GameConfig
 
             self.start_game(GameSpec(GameConfig(scenario="calm"), kind="free", guided=True), paused=True,
                             clock=self.use_clock)
@@ -187,7 +187,7 @@ class LiqApp(App):
 
 def run_replay(record: dict, actions: list[dict], args) -> int:
     """``liqgame replay ID``: watch a saved session again in the play screen (speed keys work)."""
-    from ..engine.game import GameConfig
+    from ..engine import GameConfig
     from ..store import resolve_data_dir
 
     spec = GameSpec(GameConfig.from_dict(record["config"]), kind="replay", player_name=str(record.get("name", "")),

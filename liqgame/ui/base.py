@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ..engine.game import GameConfig
+from ..engine import GameConfig
 
 MIN_W, MIN_H = 80, 24
 

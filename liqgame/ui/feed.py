@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ..engine import events as ev
-from ..engine.money import plural
+from ..engine import plural
 from . import fmt
 
 

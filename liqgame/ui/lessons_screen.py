@@ -27,7 +27,7 @@ from rich.text import Text
 
 from ..engine import actions as A
 from ..engine import events as ev
-from ..engine.money import fmt_usd
+from ..engine import fmt_usd
 from ..lessons.loader import scan_lessons
 from ..lessons.model import Lesson, Result
 from ..lessons.numbers import flows_table

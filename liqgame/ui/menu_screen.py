@@ -15,8 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from ..assets_io import scenarios
-from ..engine.game import GameConfig
-from ..engine.rulebooks import DEFAULT_RULEBOOK, RULEBOOKS
+from ..engine import DEFAULT_RULEBOOK, RULEBOOKS, GameConfig
 from ..playable import DIFFICULTIES, balance_problem, crowd_size, daily_config
 from ..store import daily_key
 from .base import BaseScreen, GameSpec

@@ -21,8 +21,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
-from ..engine.game import WARNING_RATIO
-from ..engine.snapshot import MarketView, PlayerView, PositionView
+from ..engine import WARNING_RATIO, MarketView, PlayerView, PositionView
 from . import fmt
 from .palette import palette
 from .runner import Frame

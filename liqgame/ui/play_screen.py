@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from ..engine import actions as A
 from ..engine import events as ev
-from ..engine.game import REARM_RATIO, WARNING_RATIO
+from ..engine import REARM_RATIO, WARNING_RATIO
 from ..session import make_game
 from . import fmt
 from .base import BaseScreen, GameSpec

@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from ..engine.whatif import WhatIf
+from ..engine import WhatIf
 from . import fmt
 from .base import BaseScreen
 from .chart import PriceChart

@@ -29,11 +29,7 @@ from typing import Callable
 
 from ..engine import actions as A
 from ..engine import events as ev
-from ..engine.game import ActionResult, Game
-from ..engine.money import units_to_usd
-from ..engine.orders import Preview
-from ..engine.script import ActionScript, Session
-from ..engine.snapshot import PlayerView, Snapshot
+from ..engine import ActionResult, ActionScript, Game, PlayerView, Preview, Session, Snapshot, units_to_usd
 from .chartdata import ChartData, Marker, build_price_chart
 
 SPEEDS = (1, 5, 20, 100)
@@ -126,7 +122,7 @@ class GameRunner:
         self.events: deque[ev.Event] = deque(maxlen=4000)  # drained by the UI on each frame
         self.player_events: list[ev.Event] = []  # the player's own events, whole session (post-mortems read them)
         self.crowd = CrowdTally()
-        self.fund_history: list[float] = [units_to_usd(game.venue.ledger.insurance_fund)]  # one per tick
+        self.fund_history: list[float] = [units_to_usd(game.insurance_fund)]  # one per tick
         self.frame: Frame | None = None
         self.ticks_stepped = 0
         self._due = 0.0
@@ -235,7 +231,7 @@ class GameRunner:
             self.session.step()
             self.ticks_stepped += 1
             self.session.play_due()  # a replay's actions at the new tick show in this frame
-            self.fund_history.append(units_to_usd(self.game.venue.ledger.insurance_fund))
+            self.fund_history.append(units_to_usd(self.game.insurance_fund))
             if self.game.tick >= self.duration and not self.halted:
                 self._halt(Halt("end"))
 
@@ -308,7 +304,7 @@ class GameRunner:
         points, rows = self.view
         chart = build_price_chart(g.price_history, g.tick, points, rows, snap.market.mark, markers_for(me),
                                   heatmap=lambda span, buckets: g.heatmap(0, buckets, span), tape=g.tape,
-                                  depth_normal=g.venue.market.p.book.depth_btc)
+                                  depth_normal=g.stats().depth_normal_btc)
         self.frame = Frame(snap, chart, _thin(self.fund_history, FUND_POINTS), self.paused, self.speed,
                            self.duration, self.halted)
         if notify and self.on_frame is not None:
@@ -330,6 +326,6 @@ class GameRunner:
         """The engine's preview of an order (never raises: odd input becomes a reason)."""
         try:
             with self.ui_lock() as game:
-                return game.desk.preview(self.trader, order)
+                return game.preview(order)
         except Exception as e:  # the ticket passes raw text through; never crash on it
             return Preview(False, f"invalid order: {e}")

@@ -17,9 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Digits, Footer, Input, Static
 
-from ..engine.ledger import SYSTEM_GROUPS, Cause
-from ..engine.money import units_to_usd
-from ..engine.score import score_breakdown
+from ..engine import crowd_result, score_breakdown, units_to_usd
 from ..session import session_record
 from ..store import SaveResult
 from . import fmt
@@ -50,17 +48,6 @@ class SessionEnd:
     ticks: int
 
 
-def crowd_pnl_units(game) -> int:
-    """The crowd's net result this session (all causes but deposits), from the ledger's journal.
-
-    A read-only view the engine does not offer yet (see the UI report): groups after the
-    system accounts and the human players are the crowd's personas.
-    """
-    first = len(SYSTEM_GROUPS) + len(game.players)
-    net = game.venue.ledger.net[first:]
-    return int(net.sum() - net[:, int(Cause.DEPOSIT)].sum())
-
-
 def build_session_end(runner, spec: GameSpec) -> SessionEnd:
     with runner.ui_lock() as game:
         ps = game.players[0]
@@ -70,9 +57,9 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
         log = tuple(game.log)
         curve_units = list(ps.curve)
         crowd = game.crowd_liquidated["count"]
-        pnl = crowd_pnl_units(game)
-        fund_now = game.venue.ledger.insurance_fund
-        fees = units_to_usd(game.venue.ledger.balance(-2))
+        pnl = crowd_result(game)
+        fund_now = game.insurance_fund
+        fees = game.snapshot().market.exchange_fees
         start_fund = game.scenario.insurance_fund_usd
         tick = game.tick
         exposure = game.exposure(0)

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ..engine.orders import Preview
+from ..engine import Preview
 from . import fmt
 from .draft import CONTRACTS, LEVERAGE, NUMBER, ORDER_TYPES, Draft
 from .palette import palette
