@@ -5,11 +5,9 @@ T, and every client - the headless simulator, the play screen, lessons, replays,
 runs, the store's verifier - goes through :class:`Session`, so they cannot disagree about
 it (python-chess: every replay is ``push`` in a loop over one move stack).
 
-    >>> from liqgame.engine import Game, GameConfig, actions as A
     >>> script = ActionScript.from_log([{"tick": 2, "action": "open", "side": "long", "qty": 0.1}])
-    >>> script.due(2), script.last_tick
-    ([PlaceOrder(player=0, side='long', qty=0.1, type='market', price=None, leverage=None, margin=None, \
-reduce_only=False, contract='perp')], 2)
+    >>> [(a.name, a.side, a.qty) for a in script.due(2)], script.due(3), script.last_tick
+    ([('order', 'long', 0.1)], [], 2)
 """
 
 from __future__ import annotations
