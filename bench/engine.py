@@ -72,7 +72,8 @@ def main() -> None:
         g = make_game(GameConfig(seed=1, scenario="calm", bots=args.rss_only))
         g.run(300)
         # VmHWM, not ru_maxrss: the latter counts the forking parent's pages before exec
-        hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+        with open("/proc/self/status") as status:
+            hwm = next(line for line in status if line.startswith("VmHWM"))
         print(int(hwm.split()[1]) / 1024)
         return
     print("hot: arrays left in the CPU caches between ticks (L3 is 32 MB here); cold: caches evicted before "

@@ -38,7 +38,6 @@ no process groups, the server runs in-process and only textual-serve's own shutd
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import json
 import os
@@ -50,6 +49,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+import contextlib
 
 GRACE_S = 3.0  # how long games get to exit after SIGTERM before SIGKILL
 SAFE_CWD = "/"  # where the server and the games run: never the directory serve was started from
@@ -147,10 +147,8 @@ def end_group(pgid: int, grace: float = GRACE_S, *, spare: int | None = None) ->
         else:
             for pid in live_members(pgid) or ():
                 if pid != spare:
-                    try:
+                    with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGTERM)
-                    except ProcessLookupError:
-                        pass
     except ProcessLookupError:
         return
     deadline = time.monotonic() + grace
@@ -161,10 +159,8 @@ def end_group(pgid: int, grace: float = GRACE_S, *, spare: int | None = None) ->
         time.sleep(0.05)
     if spare is None and _group_gone(pgid):
         return
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 # ---------------------------------------------------------------------------------- supervisor
@@ -187,10 +183,8 @@ def supervise(config: dict) -> int:
         pgid = server.pid  # a session leader's pid is its process group id
         try:
             while not received and server.poll() is None:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     server.wait(timeout=0.2)
-                except subprocess.TimeoutExpired:
-                    pass
         finally:
             end_group(pgid)
             try:

@@ -1,6 +1,5 @@
 """The command line: simulate's JSON report, bad arguments, scores and replay verification."""
 
-import gzip
 import os
 import json
 import subprocess

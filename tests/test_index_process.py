@@ -149,9 +149,9 @@ def test_no_global_random_state_clock_or_io():
             imported.add((node.module or "").split(".")[0])
     assert imported <= {"__future__", "dataclasses", "math", "numpy"}, imported
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
-            if node.value.attr == "random":  # np.random.<x>: only the Generator type is allowed
-                assert node.attr == "Generator", f"global numpy random call np.random.{node.attr}"
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "random"):  # np.random.<x>: only the Generator type is allowed
+            assert node.attr == "Generator", f"global numpy random call np.random.{node.attr}"
     assert "open(" not in source and "print(" not in source
 
 

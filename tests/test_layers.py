@@ -60,7 +60,7 @@ def violations(path: Path, source: str | None = None) -> list[str]:
             if not (m == "liqgame.engine" or m.startswith("liqgame.engine.")):
                 found.append(f"the engine imports {m}")
             continue
-        if m.startswith("liqgame.engine.") and not (here == "engine"):
+        if m.startswith("liqgame.engine.") and here != "engine":
             found.append(f"{here} reaches into the engine: {m} (use liqgame.engine's public face)")
         if here == "store" and (m == "liqgame.engine" or m.startswith("liqgame.engine.")):
             found.append(f"the store imports the engine: {m}")

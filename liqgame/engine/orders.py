@@ -18,9 +18,8 @@ import numpy as np
 
 from . import actions as act
 from . import events as ev
-from .ledger import CASH, Cause
 from .market import CONTRACT_NAMES
-from .money import INT, MoneyError, ceil_div, fee_units, fmt_usd, lots_to_btc, ticks_to_usd, to_lots, to_ticks, \
+from .money import MoneyError, ceil_div, fee_units, fmt_usd, lots_to_btc, ticks_to_usd, to_lots, to_ticks, \
     to_units
 from .risk import MAX_NOTIONAL_UNITS, MAX_POSITION_LOTS
 from .venue import Venue

@@ -240,7 +240,7 @@ def _market(v: _V, spec):
     if not isinstance(spec, dict):
         v.fail("market", "must be an object")
     out = {}
-    for key, value in spec.items():
+    for key in spec:
         if key not in MARKET_FIELDS:
             v.fail(f"market.{key}", f"unknown market setting (known: {', '.join(MARKET_FIELDS)})")
         lo, hi = MARKET_FIELDS[key]

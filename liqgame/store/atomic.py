@@ -200,7 +200,7 @@ def file_lock(path: Path, timeout: float = 15.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(errno.EAGAIN, f"save file is locked by another liqgame process ({path})")
+                    raise LockTimeout(errno.EAGAIN, f"save file is locked by another liqgame process ({path})") from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.02)
         yield

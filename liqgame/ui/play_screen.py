@@ -526,7 +526,7 @@ class PlayScreen(BaseScreen):
     @on(Tabs.TabActivated, "#side-tabs")
     def _tab(self, event: Tabs.TabActivated) -> None:
         shown = PANELS.get(event.tab.id or "", ())
-        for key, selectors in PANELS.items():
+        for selectors in PANELS.values():
             for sel in selectors:
                 self.query_one(sel).set_class(sel in shown, "-shown")
 

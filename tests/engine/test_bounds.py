@@ -48,7 +48,7 @@ def test_liquidation_price_is_exact_at_the_bounds(rulebook):
     for qi, mi, p in zip(q.tolist(), m.tolist(), lp.tolist()):
         s = 1 if qi > 0 else -1
 
-        def due(price):
+        def due(price, qi=qi, mi=mi):
             n = abs(qi) * price
             tier = int(np.searchsorted(t.floors, n, side="right") - 1)
             return (mi + qi * (price - TOP_MARK)) * BP <= n * int(t.mmr_bp[tier]) - int(t.cum[tier]) * BP

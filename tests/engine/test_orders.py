@@ -1,8 +1,6 @@
 """Players' orders and account actions on a small market (no crowd: the pool is the counterparty)."""
 
-import math
 
-import numpy as np
 import pytest
 
 from liqgame.engine import actions as A

@@ -63,7 +63,7 @@ def check_invariants(g, liquidated=()):
                 mm = sum(maintenance_bp(v, abs(int(b.qty[i])) * v.market.mark(k))
                          for k, b in enumerate(v.books) if b.cross[i] and b.qty[i])
                 assert int(v.ledger.cash[i]) * 10_000 > mm, f"cross trader {i} at or below maintenance"
-    for kind, c, mark, idx, qty, backing, cross in liquidated:  # every batch the engine liquidated
+    for _kind, _c, mark, _idx, qty, backing, cross in liquidated:  # every batch the engine liquidated
         iso = ~cross
         assert (backing[iso] * 10_000 <= maintenance_bp(v, np.abs(qty[iso]) * mark)).all(), \
             "liquidated while equity was above maintenance"

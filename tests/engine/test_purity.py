@@ -41,9 +41,9 @@ def test_engine_uses_no_global_random_state_or_io_calls():
                 f = node.func
                 if isinstance(f, ast.Name):
                     assert f.id not in FORBIDDEN_CALLS, f"{path.name} calls {f.id}()"
-                if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Attribute):
-                    if getattr(f.value.value, "id", None) in ("np", "numpy") and f.value.attr == "random":
-                        assert f.attr not in NUMPY_GLOBAL_RANDOM, f"{path.name} uses np.random.{f.attr}"
+                if (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Attribute)
+                        and getattr(f.value.value, "id", None) in ("np", "numpy") and f.value.attr == "random"):
+                    assert f.attr not in NUMPY_GLOBAL_RANDOM, f"{path.name} uses np.random.{f.attr}"
 
 
 def test_importing_the_engine_loads_no_ui_or_storage():

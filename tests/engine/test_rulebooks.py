@@ -5,7 +5,6 @@ gaps down 6 % in one second, so Alice's position is liquidated beyond its bankru
 someone must pay the gap.
 """
 
-import pytest
 
 from liqgame.engine import actions as A
 from liqgame.engine.ledger import Cause

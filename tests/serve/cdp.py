@@ -20,6 +20,7 @@ import tempfile
 import time
 
 import aiohttp
+import contextlib
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -216,10 +217,8 @@ class Browser:
 
     async def __aexit__(self, *exc) -> None:
         for tab in self.tabs:
-            try:
+            with contextlib.suppress(Exception):
                 await tab.close()
-            except Exception:
-                pass
         if self.session is not None:
             await self.session.close()
         if self.proc is not None and self.proc.poll() is None:
@@ -227,9 +226,7 @@ class Browser:
                 os.killpg(self.proc.pid, 15)
                 self.proc.wait(10)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, 9)
-                except ProcessLookupError:
-                    pass
                 self.proc.wait(5)
         self.profile.cleanup()

@@ -16,6 +16,7 @@ import pytest
 from liqgame.store import Store
 
 from .cdp import find_chromium, free_port
+import contextlib
 
 
 def proc_stat(pid: int) -> tuple[str, int, int] | None:
@@ -146,10 +147,8 @@ def serve(tmp_path, monkeypatch):
     yield start
     for s in started:  # belt and braces: never leave a server or a game behind, even when a test failed
         pgids = set()
-        try:
+        with contextlib.suppress(TypeError):
             pgids = {proc_stat(p)[2] for p in children(s.proc.pid) if proc_stat(p)}
-        except TypeError:
-            pass
         if s.proc.poll() is None:
             s.proc.send_signal(signal.SIGTERM)
             try:
@@ -158,10 +157,8 @@ def serve(tmp_path, monkeypatch):
                 s.proc.kill()
                 s.proc.wait(5)
         for pgid in pgids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         for pid in s.seen:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)

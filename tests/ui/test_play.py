@@ -143,8 +143,7 @@ async def test_a_high_leverage_order_asks_first(app_factory):
 async def test_toasts_never_pile_up_nor_cover_the_post_mortem(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        screen = app.screen
-        for k in range(3):
+        for _k in range(3):
             await pilot.press("c")  # "No open position" three times
             await pilot.pause()
         assert len(app._notifications) == 1
