@@ -73,9 +73,10 @@ def run(args) -> int:
     progress = store.lesson_progress() if store is not None else {}
     if start is not None and not next(s.unlocked for s in statuses(lessons, progress) if s.lesson.id == start.id):
         return _err(f"liqgame lesson: lesson {start.number} is locked: pass lesson {start.number - 1} first")
-    from ..ui.lessons_screen import run_lessons_app
+    from ..ui.app import LiqApp
 
-    return run_lessons_app(lessons, store=store, start=start)
+    LiqApp(store=store, lessons=lessons, lessons_only=True, start_lesson=start, welcome=False).run()
+    return 0
 
 
 def _list(args, lessons) -> int:

@@ -28,7 +28,8 @@ class LiqApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, *, data_dir: str | Path | None = None, game: GameSpec | None = None, paused: bool = True,
-                 speed: int = 1, clock: bool = True, no_blink: bool = False, store=None, welcome: bool = True):
+                 speed: int = 1, clock: bool = True, no_blink: bool = False, store=None, welcome: bool = True,
+                 lessons: list | None = None, lessons_only: bool = False, start_lesson=None):
         super().__init__()
         self.data_dir = data_dir
         self.initial_game = game
@@ -38,6 +39,9 @@ class LiqApp(App):
         self.no_blink = no_blink
         self.store = store
         self.welcome = welcome  # tests of the menu may skip the first-launch welcome
+        self.lessons = lessons  # None: read from assets/lessons when first needed
+        self.lessons_only = lessons_only  # ``liqgame lesson``: the lesson list is the whole app
+        self.first_lesson = start_lesson
         self.settings: dict = {}
         self._theme_loaded = False
 
@@ -51,7 +55,11 @@ class LiqApp(App):
         from .menu_screen import MenuScreen
 
         self.push_screen(MenuScreen())
-        if self.initial_game is not None:
+        if self.lessons_only:
+            self.action_lessons()
+            if self.first_lesson is not None:
+                self.start_lesson(self.first_lesson)
+        elif self.initial_game is not None:
             self.start_game(self.initial_game, paused=self.start_paused, speed=self.start_speed,
                             clock=self.use_clock)
         elif self.welcome and not self.settings.get("welcomed"):
@@ -109,12 +117,21 @@ class LiqApp(App):
             self.pop_screen()
 
     def action_lessons(self) -> None:
-        try:
-            from .lessons_screen import LessonsScreen
-        except ImportError:
-            self.notify("Lessons are coming soon.", title="Lessons", markup=False)
-            return
-        self.push_screen(LessonsScreen())
+        from .lesson_screens import LessonsScreen
+
+        self.push_screen(LessonsScreen(self.lessons))
+
+    def start_lesson(self, lesson) -> None:
+        """A lesson on the play screen: the same chart, ticket, keys and post-mortem as a game."""
+        self.start_game(GameSpec(lesson.config(), kind="lesson", lesson=lesson), paused=True, clock=self.use_clock)
+
+    def next_lesson(self, lesson):
+        if self.lessons is None:
+            from ..lessons.loader import scan_lessons
+
+            self.lessons, _ = scan_lessons()
+        later = [x for x in self.lessons if x.number > lesson.number]
+        return min(later, key=lambda x: x.number) if later else None
 
     def branch_replay(self, spec: GameSpec, tick: int) -> None:
         """A new game from a replay's moment: the saved actions up to ``tick`` replay, then the player plays on."""
@@ -141,6 +158,8 @@ class LiqApp(App):
         elif end is None and play is not None and play.in_progress:
             play.paused = True
             choices = ([("q", "Quit", "quit"), ("escape", "Keep watching", None)] if play.spec.kind == "replay" else
+                       [("q", "Quit: this lesson attempt is not checked", "quit"), ("escape", "Keep playing", None)]
+                       if play.lesson is not None else
                        [("s", "Save the score and quit", "save"), ("q", "Quit without saving", "quit"),
                         ("escape", "Keep playing", None)])
         else:

@@ -55,3 +55,4 @@ class GameSpec:
     ticks: int | None = None  # a replay ends where the saved session ended (None: the scenario's duration)
     branched_from: str | None = None  # a new session started from a replay: the replayed session's id
     guided: bool = False  # the guided first trade: a coach line walks the player through one position
+    lesson: object = None  # a lesson (liqgame.lessons.Lesson) played on the play screen, with its panel

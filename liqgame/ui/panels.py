@@ -16,7 +16,7 @@ import math
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
@@ -219,6 +219,49 @@ class HistoryPanel(TextPanel):
                              (e.outcome, 9, "<"), (result, 10, ">")))
         rows.append(Text("e: the post-mortem of the last one", pal["muted"]))
         self.show(lines(*rows))
+
+
+class LessonPanel(VerticalScroll):
+    """A lesson on the play screen: what to do, the question and whether it is answered, the keys.
+
+    Wrapped text that scrolls: lesson sentences are long and must never be cut, and beside the
+    ticket the panel is capped so the ticket and the position stay in view.
+    """
+
+    DEFAULT_CSS = """
+    LessonPanel { height: auto; max-height: 13; scrollbar-size: 1 1; }
+    LessonPanel > #lesson-text { height: auto; }
+    """
+    answers: reactive[dict] = reactive(dict)
+
+    def __init__(self, lesson, **kw):
+        super().__init__(**kw)
+        self.lesson = lesson
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-text")
+
+    def on_mount(self) -> None:
+        self.watch_answers(self.answers)
+
+    def watch_answers(self, answers: dict) -> None:
+        if not self.query("#lesson-text"):  # not composed yet: on_mount draws it
+            return
+        pal = palette(self.app)
+        lesson = self.lesson
+        rows = [Text(lesson.summary, "italic")]
+        rows += [Text(f"{k}. {step}") for k, step in enumerate(lesson.steps, 1)]
+        for q in lesson.questions:
+            state = (Text(f"✔ answered: {answers[q.key]}", pal["good"]) if q.key in answers else
+                     Text("k: answer now" if q.when == "during" else "asked at the end", pal["warn"]))
+            rows += [Text(""), Text.assemble(("Question: ", "bold"), q.prompt), state]
+        rows += [Text(""), Text("f: play the rest at once and check · q: end and check", pal["muted"])]
+        self.query_one("#lesson-text", Static).update(Text("\n").join(rows))
+
+    @property
+    def text(self) -> str:
+        """What the panel says, as plain text."""
+        return self.query_one("#lesson-text", Static).render().plain
 
 
 class AccountPanel(TextPanel):

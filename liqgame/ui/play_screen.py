@@ -31,7 +31,7 @@ from .draft import final_order, preview_order
 from .feed import EventFeed, feed_lines
 from .messages import FrameReady, GameHalted
 from .palette import palette
-from .panels import AccountPanel, HistoryPanel, MarginBanner, MarketPanel, PositionPanel, StatusBar
+from .panels import AccountPanel, HistoryPanel, LessonPanel, MarginBanner, MarketPanel, PositionPanel, StatusBar
 from .runner import SPEEDS, GameRunner, Halt
 from .ticket import OrderTicket
 
@@ -40,8 +40,8 @@ DANGER_MODES = {"pause": "the game pauses and drops to 1x", "slow": "the game dr
                 "off": "the game keeps its speed"}
 DANGER_DEFAULT = "pause"  # new players get time to react
 CALL_ON, CALL_OFF = WARNING_RATIO, REARM_RATIO  # the banner follows the engine's margin call
-PANELS = {"tab-ticket": ("#ticket",), "tab-position": ("#position", "#account"), "tab-market": ("#market",),
-          "tab-history": ("#history",)}
+PANELS = {"tab-lesson": ("#lesson",), "tab-ticket": ("#ticket",), "tab-position": ("#position", "#account"),
+          "tab-market": ("#market",), "tab-history": ("#history",)}
 
 
 def suggested_margin(pos, available: float) -> float:
@@ -127,7 +127,12 @@ class PlayScreen(BaseScreen):
         Binding("escape", "focus_chart", "Chart", show=False),
         Binding("j", "seek", "Next event", show=False),
         Binding("B", "branch", "Branch", show=False),
+        # lessons only (check_action refuses them in a game); the lesson panel names them, the footer
+        # has no room for them at 80 columns
+        Binding("k", "answer", "Answer", show=False),
+        Binding("f", "finish", "Check", show=False),
     ]
+    LESSON_ACTIONS = {"answer", "finish"}
     REPLAY_WORDS = "This is a replay: it cannot take orders. j jumps to the next event; B starts a new game from here."
 
     paused: reactive[bool] = reactive(True, init=False)
@@ -136,10 +141,14 @@ class PlayScreen(BaseScreen):
     def __init__(self, spec: GameSpec, *, paused: bool = True, speed: int = 1, clock: bool = True):
         super().__init__()
         self.spec = spec
-        self.game = make_game(spec.config)
+        self.lesson = spec.lesson
+        self.run = self.lesson.start() if self.lesson is not None else None  # a lesson records its own run
+        self.game = self.run.game if self.run is not None else make_game(spec.config)
+        self.result = None  # a lesson's verdict, once checked
         self.runner = GameRunner(self.game, on_frame=lambda: self.post_message(FrameReady()),
                                  on_halt=lambda h: self.post_message(GameHalted(h)), script=spec.script,
-                                 duration=spec.ticks)
+                                 duration=self.lesson.duration_s if self.lesson is not None else spec.ticks,
+                                 driver=self.run)
         self.set_reactive(PlayScreen.paused, paused)
         self.set_reactive(PlayScreen.speed, speed)
         self.runner.set_speed(speed)
@@ -165,9 +174,12 @@ class PlayScreen(BaseScreen):
                 yield PriceChart(heat=True, id="chart")
                 yield EventFeed(id="feed")
             with VerticalScroll(id="side", can_focus=False):
-                yield Tabs(Tab("Ticket", id="tab-ticket"), Tab("Position", id="tab-position"),
+                tabs = [Tab("Lesson", id="tab-lesson")] if self.lesson is not None else []
+                yield Tabs(*tabs, Tab("Ticket", id="tab-ticket"), Tab("Position", id="tab-position"),
                            Tab("Market", id="tab-market"), Tab("History", id="tab-history"), id="side-tabs")
-                yield OrderTicket(id="ticket", classes="panel -shown")
+                if self.lesson is not None:
+                    yield LessonPanel(self.lesson, id="lesson", classes="panel -shown")
+                yield OrderTicket(id="ticket", classes="panel" if self.lesson is not None else "panel -shown")
                 yield PositionPanel(id="position", classes="panel")
                 yield AccountPanel(id="account", classes="panel")
                 yield MarketPanel(id="market", classes="panel")
@@ -179,7 +191,8 @@ class PlayScreen(BaseScreen):
         self.status = self.query_one(StatusBar)
         self.status.title = self.scenario_title
         self.status.badge = {"replay": "REPLAY", "branch": "BRANCH",
-                             "daily": f"DAILY {self.spec.daily_date or ''}".strip()}.get(self.spec.kind, "")
+                             "daily": f"DAILY {self.spec.daily_date or ''}".strip(),
+                             "lesson": f"LESSON {getattr(self.lesson, 'number', '')}"}.get(self.spec.kind, "")
         self.chart = self.query_one(PriceChart)
         self.chart.border_title = "BTC-PERP"
         self.feed = self.query_one(EventFeed)
@@ -194,6 +207,8 @@ class PlayScreen(BaseScreen):
         self.market.border_title = "Market"
         self.history = self.query_one(HistoryPanel)
         self.history.border_title = "Trade history"
+        if self.lesson is not None:
+            self.query_one("#lesson").border_title = f"Lesson {self.lesson.number}: {self.lesson.title}"
         if self.read_only:
             self.ticket.disabled = True
             self.ticket.border_title = "Order ticket · REPLAY (read-only)"
@@ -528,7 +543,8 @@ class PlayScreen(BaseScreen):
         shown = PANELS.get(event.tab.id or "", ())
         for selectors in PANELS.values():
             for sel in selectors:
-                self.query_one(sel).set_class(sel in shown, "-shown")
+                for panel in self.query(sel):  # a game has no lesson panel
+                    panel.set_class(sel in shown, "-shown")
 
     @on(PriceChart.Resized)
     def _chart_resized(self, event: PriceChart.Resized) -> None:
@@ -549,6 +565,8 @@ class PlayScreen(BaseScreen):
         if message.halt.reason in ("liquidation", "adl"):
             self.app.bell()
             self.show_postmortem(message.halt)
+        elif self.lesson is not None:
+            self.end_lesson()
         else:
             self.notify("Time is up: the session is over.", title="Session end", markup=False)
             self.end_session()
@@ -595,7 +613,84 @@ class PlayScreen(BaseScreen):
         self.act(A.PlaceOrder(side="sell" if long_ else "buy", type="stop_loss", qty=pos.qty, price=price),
                  f"Stop-loss at {fmt.price(price)}: 2 % behind the entry")
 
+    # ------------------------------------------------------------------ lessons on the play screen
+    def check_action(self, action: str, parameters) -> bool | None:
+        """The lesson keys exist only in a lesson."""
+        return not (action in self.LESSON_ACTIONS and self.lesson is None)
+
+    def action_answer(self) -> None:
+        """k: answer the lesson's questions that may be answered now."""
+        qs = [q for q in self.lesson.questions if q.when == "during" or self.run.finished]
+        if not qs:
+            self.notify("This lesson's question comes at the end.", markup=False, timeout=4)
+            return
+        self.paused = True
+        self._ask(list(qs), then=None)
+
+    def _ask(self, questions, then) -> None:
+        """Ask the questions one after the other, then call ``then``."""
+        from .lesson_screens import QuestionScreen
+
+        if not questions:
+            if then is not None:
+                then()
+            return
+        q = questions.pop(0)
+        story = self.game.positions(0)[-1].narrative if self.run.finished and self.game.positions(0) else ""
+
+        def got(value) -> None:
+            if value is not None:
+                ok, reason = self.run.answer(q.key, value)
+                if not ok:
+                    self.notify(reason, title="Answer", severity="warning", markup=False)
+                self.query_one("#lesson", LessonPanel).answers = dict(self.run.answers)
+            self._ask(questions, then)
+
+        self.app.push_screen(QuestionScreen(q, context=story, previous=self.run.answers.get(q.key)), got)
+
+    def action_finish(self) -> None:
+        """f: play the rest of the lesson at once, then check it."""
+        if self.result is not None:
+            return
+        self.paused = True
+        self.runner.resume_after_halt()
+        self.runner.advance(self.lesson.duration_s - self.game.tick)  # halts at the end: end_lesson follows
+
+    def end_lesson(self) -> None:
+        """Time is up: the questions not answered yet, then the check and the debrief."""
+        if self.result is not None:
+            return
+        self.paused = True
+        unanswered = [q for q in self.lesson.questions if q.key not in self.run.answers]
+        self._ask(unanswered, then=self.check_lesson)
+
+    def check_lesson(self) -> None:
+        from ..lessons.progress import record
+        from .lesson_screens import DebriefScreen
+
+        self.result = self.lesson.check(self.run)
+        saved = record(self.app.store, self.lesson, self.result)
+        if saved is not None and not saved.ok:
+            self.notify(saved.message, title="Progress", severity="warning", markup=False)
+        nxt = self.app.next_lesson(self.lesson)
+        self.app.push_screen(DebriefScreen(self.lesson, self.result, has_next=nxt is not None), self._after_debrief)
+
+    def _after_debrief(self, choice) -> None:
+        nxt = self.app.next_lesson(self.lesson)
+        self.app.pop_screen()  # this attempt's play screen
+        if choice == "retry":
+            self.app.start_lesson(self.lesson)
+        elif choice == "next" and nxt is not None and self.result.passed:
+            self.app.start_lesson(nxt)
+
     def action_end_session(self) -> None:
+        if self.lesson is not None:
+            from .confirm import ConfirmScreen
+
+            self.paused = True
+            self.app.push_screen(ConfirmScreen("End the lesson now and check it? The rest of its time is played "
+                                               "at once."), lambda ok: self.action_finish() if ok else None)
+            return
         if self.runner.halted and self.runner.halted.reason == "end":
             self.end_session()
             return

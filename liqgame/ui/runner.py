@@ -107,9 +107,12 @@ class GameRunner:
     """Owns one :class:`Game`; see the module docstring for the threading contract."""
 
     def __init__(self, game: Game, *, on_frame: Callable[[], None] | None = None,
-                 on_halt: Callable[[Halt], None] | None = None, script=(), duration: int | None = None):
+                 on_halt: Callable[[Halt], None] | None = None, script=(), duration: int | None = None,
+                 driver=None):
         self.game = game
-        self.session = Session(game, ActionScript.from_log(script), on_events=self._absorb)  # a replay's actions
+        # ``driver`` stands in for the game when something must see every action and step (a lesson's run)
+        self.session = Session(driver if driver is not None else game, ActionScript.from_log(script),
+                               on_events=self._absorb)
         self.lock = threading.Lock()
         self.on_frame = on_frame
         self.on_halt = on_halt

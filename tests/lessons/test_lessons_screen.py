@@ -1,14 +1,25 @@
-"""The lesson screens, driven with Textual's pilot: menu → play → questions → check → debrief → progress."""
+"""Lessons on the play screen, driven with Textual's pilot: list → play → questions → check → debrief → progress.
+
+A lesson is played with the same screen and the same keys as a game (b, s, c, t, e, space ...),
+plus k (answer) and f (play the rest and check).
+"""
 
 from __future__ import annotations
 
-from liqgame.ui.lessons_screen import DebriefScreen, LessonPlayScreen, LessonsApp, LessonsScreen, QuestionScreen
+from liqgame.ui.app import LiqApp
+from liqgame.ui.lesson_screens import DebriefScreen, LessonsScreen, QuestionScreen
+from liqgame.ui.play_screen import PlayScreen
 
+from ..ui.conftest import fill_ticket, order
 from .conftest import lessons
 
 
-async def test_menu_play_check_and_progress(store):
-    app = LessonsApp(lessons(), store=store)
+def lesson_app(store, **kw) -> LiqApp:
+    return LiqApp(store=store, lessons=lessons(), lessons_only=True, welcome=False, clock=False, no_blink=True, **kw)
+
+
+async def test_list_play_check_and_progress(store):
+    app = lesson_app(store)
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.pause()
         menu = app.screen
@@ -20,72 +31,100 @@ async def test_menu_play_check_and_progress(store):
         await pilot.press("up", "enter")
         await pilot.pause()
         play = app.screen
-        assert isinstance(play, LessonPlayScreen) and play.lesson.id == "01-leverage"
+        assert isinstance(play, PlayScreen) and play.lesson.id == "01-leverage"
+        assert "LESSON 1" in play.status.render().plain and play.query_one("#lesson").display
         for lev in ("2", "10", "50"):
-            play.query_one("#qty").value = "0.1"
-            play.query_one("#lev").value = lev
-            await pilot.press("b")
-            play.advance(3)
+            await fill_ticket(pilot, "0.1", lev)
+            await order(pilot, "b")  # the game's own keys, its own ticket
+            play.runner.advance(3)
             await pilot.press("c")
+            await pilot.pause()
         assert [f.leverage for f in play.run.opens()] == [2, 10, 50]
-        await pilot.press("a")
+        await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert play.run.answers == {"distance": "less than 2 %"}
+        assert "answered" in play.query_one("#lesson").text
         await pilot.press("f")  # plays the rest at once, then checks
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert play.result.passed and play.result.score > 0
+        assert "Score" in app.screen.query_one("#d-score").render().plain
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is menu
         assert store.lesson_progress()["01-leverage"]["status"] == "passed"
-        assert [s.label for s in menu.rows[:2]] == [f"passed (best {play.result.score})", "new"]
+        assert menu.rows[0].label.startswith("passed") and menu.rows[1].label == "new"
 
 
-async def test_failed_lesson_shows_hints_and_can_be_retried(store):
-    app = LessonsApp(lessons(), store=store, start=lessons()[0])
+async def test_failed_lesson_shows_hints_not_an_empty_debrief_and_can_be_retried(store):
+    app = lesson_app(store, start_lesson=lessons()[0])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         play = app.screen
-        assert isinstance(play, LessonPlayScreen)
-        await pilot.press("space")  # the clock runs: the tick advances on its own
-        await pilot.pause(0.35)
-        assert play.run.tick > 0 and not play.paused
+        assert isinstance(play, PlayScreen) and play.lesson is not None
+        play.runner.advance(5)
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)  # the unanswered question comes first
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, DebriefScreen)
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
         assert not play.result.passed and play.result.hints
+        assert not debrief.query("#d-text")  # the template is for a pass: never shown with holes ("—")
+        assert "Hints" in debrief.query_one("#d-hints-title").render().plain and debrief.query_one("#d-hints").render()
         await pilot.press("r")
         await pilot.pause()
         again = app.screen
-        assert isinstance(again, LessonPlayScreen) and again is not play and again.run.tick == 0
+        assert isinstance(again, PlayScreen) and again is not play and again.game.tick == 0
         assert store.lesson_progress()["01-leverage"] == {"status": "new", "best_score": 0, "attempts": 1}
 
 
-async def test_refused_order_is_explained_not_raised(store):
-    app = LessonsApp(lessons(), store=store, start=lessons()[0])
+async def test_a_refused_order_is_explained_not_raised(store):
+    app = lesson_app(store, start_lesson=lessons()[0])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         play = app.screen
-        assert "mark" in str(play.query_one("#lp-market").content)  # panels are filled before the clock starts
-        play.query_one("#qty").value = "500"
-        play.query_one("#lev").value = "2"
+        await fill_ticket(pilot, "500", "2")
         await pilot.press("b")
         await pilot.pause()
-        assert not play.run.opens()
-        assert play.run.actions and not play.run.actions[-1][2]
+        assert not play.run.opens() and "insufficient margin" in play.ticket.reason
+
+
+async def test_same_keys_in_a_lesson_and_in_a_game(store, tmp_path):
+    """What a learner practises carries over: b opens, t protects, c closes, e explains, in both."""
+    from liqgame.engine import GameConfig
+    from liqgame.ui.base import GameSpec
+    from liqgame.ui.postmortem_screen import PostMortemScreen
+
+    game = LiqApp(data_dir=tmp_path / "g", game=GameSpec(GameConfig(seed=3, scenario="calm", bots=100)),
+                  clock=False, no_blink=True, welcome=False)
+    for app in (lesson_app(store, start_lesson=lessons()[0]), game):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            play = app.screen
+            assert isinstance(play, PlayScreen) and play.is_mounted
+            await fill_ticket(pilot, "0.1", "5")
+            await pilot.press("b")
+            await pilot.pause()
+            await pilot.press("t")
+            await pilot.pause()
+            me = play.runner.frame.me
+            assert me.positions[0].side == "long" and me.orders[0].type == "stop_loss"
+            await pilot.press("c")
+            await pilot.pause()
+            assert not play.runner.frame.me.positions
+            await pilot.press("e")
+            await pilot.pause()
+            assert isinstance(app.screen, PostMortemScreen) and app.screen.data.story.report.outcome == "closed"
 
 
 async def test_opens_from_the_main_app_menu(tmp_path):
-    from liqgame.ui.app import LiqApp
-
-    app = LiqApp(data_dir=tmp_path / "data")
+    app = LiqApp(data_dir=tmp_path / "data", welcome=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         before = app.screen
@@ -95,3 +134,12 @@ async def test_opens_from_the_main_app_menu(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is before
+
+
+async def test_the_lesson_list_never_wraps_a_status_onto_its_own_line(store):
+    app = lesson_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ol = app.screen.query_one("#lesson-list")
+        for k in range(len(app.screen.rows)):
+            assert len(ol.get_option_at_index(k).prompt.wrap(app.console, 40)) == 1
