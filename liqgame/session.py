@@ -16,7 +16,7 @@ from dataclasses import fields
 
 from . import __version__
 from .assets_io import get_scenario
-from .engine import Game, GameConfig, get_rulebook
+from .engine import Game, GameConfig, get_rulebook, units_to_usd
 from .limits import MAX_BALANCE_USD, MAX_BOTS, MAX_PLAYERS, MAX_TICKS
 from .script_file import MAX_LINES, check_entry
 from .store import ReplayRefused
@@ -51,8 +51,8 @@ def shown_fields(game: Game, player: int = 0) -> dict:
         "scenario": game.config.scenario,
         "rulebook": game.rulebook.name,
         "bots": game.crowd_size,
-        "starting_balance": ps.start / 10_000,
-        "final_equity": game.equity(player) / 10_000,
+        "starting_balance": units_to_usd(ps.start),
+        "final_equity": units_to_usd(game.equity(player)),
         "liquidations": ps.liquidations,
         "max_drawdown": round(ps.max_drawdown, 6),
         "exposure": round(game.exposure(player), 6),

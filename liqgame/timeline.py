@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .engine import TICKS_PER_USD
+
 
 def timeline(game) -> list[dict]:
     tape = game.tape
-    marks = np.fromiter((p[2] for p in game.price_history), dtype=np.float64) / 10
+    marks = np.fromiter((p[2] for p in game.price_history), dtype=np.float64) / TICKS_PER_USD
     liq_long, liq_short = np.asarray(tape.liq_long), np.asarray(tape.liq_short)
     bid, ask = np.asarray(tape.depth_bid), np.asarray(tape.depth_ask)
     closes = list(tape.minute_close)

@@ -49,16 +49,18 @@ def run(args) -> int:
 
 
 def comparison_text(w) -> str:
+    from ..engine import units_to_usd
+
     a, b = w.actual, w.alternative
-    rows = [("final equity", f"{a.equity / 10_000:,.2f}", f"{b.equity / 10_000:,.2f}"),
+    rows = [("final equity", f"{units_to_usd(a.equity):,.2f}", f"{units_to_usd(b.equity):,.2f}"),
             ("liquidations", str(a.liquidations), str(b.liquidations)),
             ("auto-deleveraged", str(a.adl_hits), str(b.adl_hits)),
             ("score", str(a.score), str(b.score))]
     mine, other = dict(a.explanation.by_category), dict(b.explanation.by_category)
     for cat in dict.fromkeys(list(mine) + list(other)):
         x, y = mine.get(cat, 0), other.get(cat, 0)
-        rows.append((("to " if (x or y) > 0 else "from ") + cat, f"{abs(x) / 10_000:,.2f}" if x else "-",
-                     f"{abs(y) / 10_000:,.2f}" if y else "-"))
+        rows.append((("to " if (x or y) > 0 else "from ") + cat, f"{units_to_usd(abs(x)):,.2f}" if x else "-",
+                     f"{units_to_usd(abs(y)):,.2f}" if y else "-"))
     width = max(len(r[0]) for r in rows)
     lines = [f"{'':<{width}}  {'what happened':>14}  {'what if':>14}"]
     lines += [f"{label:<{width}}  {x:>14}  {y:>14}" for label, x, y in rows]

@@ -18,11 +18,11 @@ from .explain import Explanation, Flow, PositionReport
 from .game import (MAX_BALANCE_USD, REARM_RATIO, RESTRICT_AFTER, RESTRICT_LEVERAGE, WARNING_RATIO, ActionResult,
                    Game, GameConfig)
 from .market import CONTRACT_NAMES
-from .money import (UNITS_PER_USD, fmt_usd, lots_to_btc, plural, ticks_to_usd, to_lots, to_ticks, to_units,
-                    units_to_usd)
+from .money import (TICKS_PER_USD, UNITS_PER_USD, fmt_usd, half_lots, lots_to_btc, plural, ticks_to_usd, to_lots,
+                    to_ticks, to_units, units_to_usd, usd_to_btc_floor)
 from .orders import Preview
-from .report import RunStats, crowd_result, flows_by_group, player_flows_by_group
-from .rulebooks import DEFAULT_RULEBOOK, RULEBOOKS, Rulebook, get_rulebook
+from .report import CrowdTally, RunStats, crowd_result, flows_by_group, player_flows_by_group
+from .rulebooks import DEFAULT_RULEBOOK, MAX_LEVERAGE, RULEBOOKS, Rulebook, get_rulebook
 from .scenarios import Scenario, ScenarioError, scenario_from_dict
 from .score import MIN_EXPOSURE, exposure_factor, rankable, score, score_breakdown
 from .script import ActionScript, Refusal, Session
@@ -35,10 +35,10 @@ __all__ = [
     "Explanation", "Flow", "PositionReport",
     "MAX_BALANCE_USD", "REARM_RATIO", "RESTRICT_AFTER", "RESTRICT_LEVERAGE", "WARNING_RATIO", "ActionResult",
     "Game", "GameConfig", "CONTRACT_NAMES",
-    "UNITS_PER_USD", "fmt_usd", "lots_to_btc", "plural", "ticks_to_usd", "to_lots", "to_ticks", "to_units",
-    "units_to_usd", "Preview",
-    "RunStats", "crowd_result", "flows_by_group", "player_flows_by_group",
-    "DEFAULT_RULEBOOK", "RULEBOOKS", "Rulebook", "get_rulebook",
+    "TICKS_PER_USD", "UNITS_PER_USD", "fmt_usd", "half_lots", "lots_to_btc", "plural", "ticks_to_usd", "to_lots",
+    "to_ticks", "to_units", "units_to_usd", "usd_to_btc_floor", "Preview",
+    "CrowdTally", "RunStats", "crowd_result", "flows_by_group", "player_flows_by_group",
+    "DEFAULT_RULEBOOK", "MAX_LEVERAGE", "RULEBOOKS", "Rulebook", "get_rulebook",
     "Scenario", "ScenarioError", "scenario_from_dict",
     "MIN_EXPOSURE", "exposure_factor", "rankable", "score", "score_breakdown",
     "ActionScript", "Refusal", "Session",

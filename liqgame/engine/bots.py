@@ -17,6 +17,7 @@ import numpy as np
 
 from .money import INT, UNITS_PER_USD
 from .positions import NO_LONG_TRIGGER, NO_SHORT_TRIGGER, Triggers
+from .rulebooks import MAX_LEVERAGE
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Crowd:
         counts = np.array([k for _, k in blocks], dtype=float)
         self.mean_act = float((self.act_rate * counts).sum() / counts.sum()) if self.n else 0.0
         self.stops = Triggers(n_traders)
-        self.max_leverage = 125  # the venue's top leverage (the game sets it from the rulebook's tiers)
+        self.max_leverage = MAX_LEVERAGE  # the venue's top leverage (the game sets it from the rulebook's tiers)
         self.holding = np.zeros(self.n, dtype=bool)  # had a position at the last look
         self.back_at = np.zeros(self.n, dtype=INT)  # tick from which a liquidated trader trades again
 

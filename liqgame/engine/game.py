@@ -24,9 +24,10 @@ from .bots import Crowd, layout
 from .ledger import FUND, POOL, SYSTEM_GROUPS, Cause, Ledger
 from .liquidation import LiquidationEngine
 from .market import CONTRACT_NAMES, PERP, QUARTERLY, Market, MarketParams
-from .money import INT, LOTS_PER_BTC, UNITS_PER_USD, ticks_to_usd, to_units
+from .money import INT, LOTS_PER_BTC, UNITS_PER_USD, notional, round_ticks, ticks_to_usd, to_units
 from .orders import OrderDesk, Rejected
 from .positions import PositionBook
+from .report import CrowdTally
 from .risk import TierTable
 from .rulebooks import DEFAULT_RULEBOOK, get_rulebook
 from .scenarios import Scenario
@@ -151,7 +152,7 @@ class Game:
         self.price_history: list[tuple[int, int, int]] = [(market.index_ticks, market.last(), market.mark())]
         self.tape = Tape(market.depth(-1), market.depth(1))
         self.recent_events: list[ev.Event] = []
-        self.crowd_liquidated = {"count": 0, "margin": 0}
+        self.crowd_liquidated = CrowdTally()
         self._lives_done = 0  # lives before this index are all reported closed
         self._lives_reported: set[int] = set()
 
@@ -377,11 +378,11 @@ class Game:
                 out += self.desk.cancel_all(e.player, f"your {e.contract} position was auto-deleveraged: the "
                                                       f"venue cancels the deleveraged trader's open orders")
             if isinstance(e, ev.CrowdLiquidations):
-                self.crowd_liquidated["count"] += e.long_count + e.short_count
+                self.crowd_liquidated.add(e)
             if isinstance(e, ev.Liquidation) and not e.partial:
                 ps = next(p for p in self.players if p.trader == e.player)
                 ps.liquidations += 1
-                ps.last_liquidation = (self.tick, int(e.qty * 1000 * e.mark * 10))
+                ps.last_liquidation = (self.tick, notional(round(e.qty * LOTS_PER_BTC), round_ticks(e.mark)))
                 if ps.liquidations >= RESTRICT_AFTER and ps.restricted_until < self.tick:
                     ps.restricted_until = self.tick + RESTRICT_SECONDS
                     self.desk.max_leverage_cap[ps.trader] = RESTRICT_LEVERAGE

@@ -90,6 +90,26 @@ def units_to_usd(units) -> float:
     return float(units) / UNITS_PER_USD
 
 
+def half_lots(btc: float) -> float | None:
+    """Half a position in BTC, rounded down to the lot (None when it is one lot: close it all).
+
+    >>> half_lots(0.005), half_lots(0.001)
+    (0.002, None)
+    """
+    lots = int(round(btc * LOTS_PER_BTC))
+    return None if lots < 2 else (lots // 2) / LOTS_PER_BTC
+
+
+def usd_to_btc_floor(usd: Decimal, price: float) -> float:
+    """How many BTC ``usd`` buys at ``price``, rounded down to the lot.
+
+    >>> usd_to_btc_floor(Decimal("1000"), 60_000.0)
+    0.016
+    """
+    lots = int((usd / Decimal(str(price)) * LOTS_PER_BTC).to_integral_value(rounding="ROUND_FLOOR"))
+    return lots / LOTS_PER_BTC
+
+
 def notional(lots, ticks):
     """Exact notional in units of |lots| at a price in ticks."""
     return abs(lots) * ticks

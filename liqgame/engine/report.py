@@ -6,9 +6,36 @@ studies, the session-end screen, lesson debriefs) never reach into the engine's 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from .ledger import CAUSE_LABEL, SYSTEM_GROUPS, Cause
+
+
+@dataclass
+class CrowdTally:
+    """The crowd's liquidations so far, by side (from the CrowdLiquidations events, tallied once, by the game)."""
+
+    long_count: int = 0
+    short_count: int = 0
+    long_btc: float = 0.0
+    short_btc: float = 0.0
+    notional_usd: float = 0.0  # at the mark of each batch
+
+    @property
+    def count(self) -> int:
+        return self.long_count + self.short_count
+
+    @property
+    def btc(self) -> float:
+        return self.long_btc + self.short_btc
+
+    def add(self, e) -> None:
+        self.long_count += e.long_count
+        self.short_count += e.short_count
+        self.long_btc += e.long_qty
+        self.short_btc += e.short_qty
+        self.notional_usd += (e.long_qty + e.short_qty) * e.price
 
 
 @dataclass(frozen=True)
@@ -27,6 +54,7 @@ class RunStats:
     fund_min: int
     funding_interval_s: int
     depth_normal_btc: float  # the book's depth when liquidity is at its normal level
+    crowd_liquidated: CrowdTally  # a copy: the crowd's liquidations so far
 
 
 def run_stats(game) -> RunStats:
@@ -34,7 +62,7 @@ def run_stats(game) -> RunStats:
     m = game.venue.market
     return RunStats(game.crowd.n, s["liquidations"], s["partial"], s["adl_events"], s["adl_lots"], s["socialised"],
                     s["fee_pool"], s["unpaid"], led.insurance_fund, min(game.liq.fund_min, led.insurance_fund),
-                    m.p.funding_interval_s, m.p.book.depth_btc)
+                    m.p.funding_interval_s, m.p.book.depth_btc, dataclasses.replace(game.crowd_liquidated))
 
 
 def flows_by_group(game) -> dict[str, dict[str, int]]:

@@ -168,6 +168,7 @@ RULEBOOKS: dict[str, Rulebook] = {
 }
 
 DEFAULT_RULEBOOK = "insurance-first"
+MAX_LEVERAGE = max(rb.max_leverage for rb in RULEBOOKS.values())  # the highest any rulebook allows
 
 
 def get_rulebook(name: str) -> Rulebook:

@@ -13,7 +13,7 @@ loader in :mod:`liqgame.assets_io` does the reading), so scenarios stay pure dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .bots import DEFAULT_MIX, PERSONAS, CrowdParams
 from .index_process import IndexParams
@@ -130,6 +130,3 @@ def _params(d: dict, key: str, cls, where: str):
     except (TypeError, ValueError) as e:
         raise ScenarioError(f"{where}: '{key}' is invalid ({e})") from None
 
-
-def with_overrides(s: Scenario, **changes) -> Scenario:
-    return replace(s, **{k: v for k, v in changes.items() if v is not None})

@@ -14,6 +14,7 @@ from .ledger import FEES, POOL
 from .positions import NO_LONG_TRIGGER, NO_SHORT_TRIGGER
 from .market import CONTRACT_NAMES
 from .money import lots_to_btc, units_to_usd
+from .rulebooks import MAX_LEVERAGE
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Snapshot:
     rulebook: str
     market: MarketView
     players: tuple[PlayerView, ...]
-    max_leverage: int = 125  # the rulebook's top leverage (its first tier)
+    max_leverage: int = MAX_LEVERAGE  # the rulebook's top leverage (its first tier)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine import events as ev
-from ..engine import RESTRICT_LEVERAGE, RULEBOOKS, fmt_usd, plural, units_to_usd
+from ..engine import MAX_LEVERAGE, RESTRICT_LEVERAGE, RULEBOOKS, fmt_usd, plural, units_to_usd
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def opened_leverages(run, p, numbers):
 
 
 @check("opened",
-       {"side": Param("side"), "leverage_at_least": Param("int", lo=1, hi=125),
-        "leverage_at_most": Param("int", lo=1, hi=125), "margin": Param("margin"),
+       {"side": Param("side"), "leverage_at_least": Param("int", lo=1, hi=MAX_LEVERAGE),
+        "leverage_at_most": Param("int", lo=1, hi=MAX_LEVERAGE), "margin": Param("margin"),
         "min_qty": Param("number", lo=0), "contract": Param("str", default="perp"),
         "from_tick": Param("int", lo=0), "to_tick": Param("int", lo=0)},
        provides=("opened_tick", "opened_leverage", "opened_qty", "opened_entry", "opened_liq", "opened_margin"))

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..assets_io import asset_dir
-from ..engine import RULEBOOKS, scenario_from_dict, ScenarioError
+from ..engine import MAX_LEVERAGE, RULEBOOKS, ScenarioError, scenario_from_dict
 from . import checks as ck
 from .model import Goal, Lesson, Question, template_fields
 from .numbers import BASE_NUMBERS
@@ -348,8 +348,8 @@ def _param(v: _V, field, p: ck.Param, value, qkeys, known):
             v.fail(field, f"must be {' or '.join(allowed)}, got {value!r}")
     elif kind == "leverages":
         if not isinstance(value, list) or not value or not all(
-                isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 125 for x in value):
-            v.fail(field, f"must be a list of leverages between 1 and 125, got {value!r}")
+                isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= MAX_LEVERAGE for x in value):
+            v.fail(field, f"must be a list of leverages between 1 and {MAX_LEVERAGE}, got {value!r}")
         if len(set(value)) != len(value):
             v.fail(field, "leverages must differ")
     elif kind == "rulebook":

@@ -61,9 +61,8 @@ def base_numbers(run) -> dict:
     by_group = player_flows_by_group(g, 0)
     n["top_loss_group"] = max(by_group, key=by_group.get) if any(v > 0 for v in by_group.values()) else "nobody"
     n["top_profit_group"] = min(by_group, key=by_group.get) if any(v < 0 for v in by_group.values()) else "nobody"
-    crowd = run.of_kind(ev.CrowdLiquidations)
-    n["crowd_liquidations"] = sum(e.long_count + e.short_count for e in crowd)
-    n["crowd_liquidated_btc"] = sum(e.long_qty + e.short_qty for e in crowd)
+    crowd = g.stats().crowd_liquidated
+    n["crowd_liquidations"], n["crowd_liquidated_btc"] = crowd.count, crowd.btc
     paid = [e.player_payments.get(ps.trader, 0) for e in run.of_kind(ev.FundingPaid)]
     n["funding_paid_usd"] = units_to_usd(sum(paid))
     n["funding_payments"] = sum(1 for p in paid if p)

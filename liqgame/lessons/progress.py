@@ -40,10 +40,6 @@ def statuses(lessons: list[Lesson], progress: dict) -> list[LessonStatus]:
     return out
 
 
-def is_unlocked(lessons: list[Lesson], progress: dict, lesson: Lesson) -> bool:
-    return next(s.unlocked for s in statuses(lessons, progress) if s.lesson.id == lesson.id)
-
-
 def record(store, lesson: Lesson, result: Result):
     """Save one attempt (never raises: the store reports problems in its result)."""
     if store is None:

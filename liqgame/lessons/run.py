@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..engine import actions as act
 from ..engine import events as ev
-from ..engine import CONTRACT_NAMES, ActionResult, ActionScript, Game, Session
+from ..engine import CONTRACT_NAMES, ActionResult, ActionScript, Game, Session, units_to_usd
 
 HEATMAP_BUCKETS = 48
 HEATMAP_SPAN = 0.15
@@ -165,7 +165,7 @@ class LessonRun:
             cross=False if pos is None else pos.cross, entry=0.0 if pos is None else pos.entry,
             liquidation_price=None if risk is None else risk["liquidation_price"],
             bankruptcy_price=None if risk is None else risk["bankruptcy_price"],
-            margin=0.0 if risk is None else risk["margin"] / 10_000,
+            margin=0.0 if risk is None else units_to_usd(risk["margin"]),
             equity_before=equity_before, equity_after=g.equity(0)))
 
     def _sample(self) -> None:

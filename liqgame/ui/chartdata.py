@@ -21,6 +21,8 @@ import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from ..engine import TICKS_PER_USD
 from rich.text import Text
 
 SPD_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
@@ -122,7 +124,7 @@ def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark:
     points, rows = max(points, 2), max(rows, 2)
     spd = seconds_per_point(elapsed, points)
     tail = history[-(points * spd):]
-    last = np.fromiter((p[1] for p in tail), dtype=np.float64, count=len(tail)) / 10.0
+    last = np.fromiter((p[1] for p in tail), dtype=np.float64, count=len(tail)) / TICKS_PER_USD
     values = sample(last, spd, points)
     lo, hi = centered_range(mark, values, markers)
     strips = tape is not None and rows >= MIN_ROWS_FOR_STRIPS and len(values) > 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from ..engine import actions as A
+from ..engine import usd_to_btc_floor
 
 ORDER_TYPES = (("Market", "market"), ("Limit", "limit"), ("Stop-loss", "stop_loss"), ("Take-profit", "take_profit"))
 CONTRACTS = (("Perp", "perp"), ("Quarterly", "quarterly"))
@@ -71,8 +72,7 @@ def size_text(draft: Draft, mark: float) -> str | None:
     usd = _decimal(text)
     if usd is None or mark <= 0:
         return text  # let the engine say what is wrong with it
-    lots = int((usd / Decimal(str(mark)) * 1000).to_integral_value(rounding="ROUND_FLOOR"))
-    return f"{lots / 1000:.3f}"
+    return f"{usd_to_btc_floor(usd, mark):.3f}"
 
 
 def preview_order(draft: Draft, side: str, mark: float) -> tuple[A.PlaceOrder | None, str]:

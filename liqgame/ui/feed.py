@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ..engine import events as ev
-from ..engine import plural
+from ..engine import plural, units_to_usd
 from . import fmt
 
 
@@ -33,7 +33,7 @@ def _crowd_lines(batch: list[ev.CrowdLiquidations], pal: dict) -> list[Text]:
         t.append(f"{plural(count, side)}, {qty:,.3f} BTC @ {where}")
         fund = sum(e.fund_change for e in batch if getattr(e, f"{side}_count"))
         if fund:
-            t.append(f"  fund {'+' if fund > 0 else ''}{fmt.usd_short(fund / 10_000)}", pal["muted"])
+            t.append(f"  fund {'+' if fund > 0 else ''}{fmt.usd_short(units_to_usd(fund))}", pal["muted"])
         out.append(t)
     return out
 

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from ..engine import actions as A
 from ..engine import events as ev
-from ..engine import REARM_RATIO, WARNING_RATIO
+from ..engine import MAX_LEVERAGE, REARM_RATIO, WARNING_RATIO, half_lots, units_to_usd
 from ..session import make_game
 from . import fmt
 from .base import BaseScreen, GameSpec
@@ -79,7 +79,7 @@ def risk_question(order, preview, available: float, mark: float) -> str:
     if preview is None or order.reduce_only or order.type in ("stop_loss", "take_profit"):
         return ""
     lev = order.leverage or 0
-    stake = (preview.initial_margin + preview.fee) / 10_000
+    stake = units_to_usd(preview.initial_margin + preview.fee)
     high, most = lev >= HIGH_LEVERAGE, available > 0 and stake > MOST_OF_THE_WALLET * available
     if not (high or most):
         return ""
@@ -476,8 +476,7 @@ class PlayScreen(BaseScreen):
         if pos is None:
             self.notify("No open position to reduce.", markup=False)
             return
-        lots = int(round(pos.qty * 1000))
-        qty = None if lots < 2 else (lots // 2) / 1000
+        qty = half_lots(pos.qty)
         self.act(A.ClosePosition(qty=qty), f"Reduced by {fmt.btc(qty or pos.qty)} BTC")
 
     def action_margin(self) -> None:
@@ -509,7 +508,7 @@ class PlayScreen(BaseScreen):
         """l cycles the ticket's leverage through 2, 5, 10, 20, 50, 100x (up to the venue's maximum)."""
         from .draft import next_preset
 
-        top = self.runner.frame.snapshot.max_leverage if self.runner.frame else 125
+        top = self.runner.frame.snapshot.max_leverage if self.runner.frame else MAX_LEVERAGE
         self.ticket.set_leverage(next_preset(self.ticket.draft.leverage, top))
 
     def action_cancel_orders(self) -> None:

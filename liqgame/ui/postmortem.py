@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine import events as ev
-from ..engine import Change, Explanation, GameConfig, PositionReport, what_if, WhatIf
+from ..engine import Change, Explanation, GameConfig, PositionReport, WhatIf, ticks_to_usd, what_if
 from ..session import scenario_for
 from . import fmt
 from .chartdata import ChartData, Marker, series_chart
@@ -105,7 +105,7 @@ def story(report: PositionReport, events: list, price_history, now: int) -> Posi
     mine = [e for e in events if report.opened <= e.tick <= end and getattr(e, "contract", report.contract)
             in (report.contract, None) and not isinstance(e, ev.FundingPaid)]
     lo = max(report.opened - PATH_LEAD_S, 0)
-    marks = [m / 10 for _, _, m in price_history[lo: end + 1]]
+    marks = [ticks_to_usd(m) for _, _, m in price_history[lo: end + 1]]
     markers = []
     entry = next((e for e in mine if isinstance(e, ev.Fill)), None)
     if entry is not None:

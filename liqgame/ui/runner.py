@@ -63,25 +63,6 @@ class Frame:
         return self.snapshot.players[0]
 
 
-@dataclass
-class CrowdTally:
-    """The crowd's liquidations this session (from CrowdLiquidations events)."""
-
-    long_count: int = 0
-    short_count: int = 0
-    long_btc: float = 0.0
-    short_btc: float = 0.0
-    notional: float = 0.0
-    adl_count: int = 0
-
-    def add(self, e: ev.CrowdLiquidations) -> None:
-        self.long_count += e.long_count
-        self.short_count += e.short_count
-        self.long_btc += e.long_qty
-        self.short_btc += e.short_qty
-        self.notional += (e.long_qty + e.short_qty) * e.price
-
-
 def _thin(values: list[float], n: int) -> tuple[float, ...]:
     """At most n + 1 evenly spaced values, always ending with the latest."""
     if len(values) <= n:
@@ -124,7 +105,6 @@ class GameRunner:
         self.view = (120, 20)  # chart points (dot columns) and rows, set by the chart widget
         self.events: deque[ev.Event] = deque(maxlen=4000)  # drained by the UI on each frame
         self.player_events: list[ev.Event] = []  # the player's own events, whole session (post-mortems read them)
-        self.crowd = CrowdTally()
         self.fund_history: list[float] = [units_to_usd(game.insurance_fund)]  # one per tick
         self.frame: Frame | None = None
         self.ticks_stepped = 0
@@ -271,10 +251,7 @@ class GameRunner:
         for e in events:
             self.events.append(e)
             if isinstance(e, ev.CrowdLiquidations):
-                self.crowd.add(e)
                 continue
-            if isinstance(e, ev.ADLEvent) and e.player is None:
-                self.crowd.adl_count += e.count
             mine = getattr(e, "player", None) == self.trader or (
                 isinstance(e, ev.FundingPaid) and self.trader in e.player_payments)
             if not mine:

@@ -56,7 +56,7 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
                                 kind=spec.kind, daily_date=spec.daily_date)
         log = tuple(game.log)
         curve_units = list(ps.curve)
-        crowd = game.crowd_liquidated["count"]
+        crowd = game.stats().crowd_liquidated
         pnl = crowd_result(game)
         fund_now = game.insurance_fund
         fees = game.snapshot().market.exchange_fees
@@ -65,11 +65,11 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
         exposure = game.exposure(0)
     breakdown = tuple(score_breakdown(ps.start, equity_units, ps.max_drawdown, ps.liquidations, exposure))
     step = max(len(curve_units) // 2000, 1)
-    curve = series_chart([u / 10_000 for u in curve_units[::step]] + [equity_units / 10_000], decimals=0,
+    curve = series_chart([units_to_usd(u) for u in curve_units[::step]] + [units_to_usd(equity_units)], decimals=0,
                          seconds_per_point=step) if len(curve_units) > 1 else None
-    c = runner.crowd
-    return SessionEnd(record, log, int(record["score"]), breakdown, ps.start / 10_000, equity_units / 10_000,
-                      ps.liquidations, ps.max_drawdown, curve, crowd, c.long_count, c.short_count, c.notional,
+    return SessionEnd(record, log, int(record["score"]), breakdown, units_to_usd(ps.start), units_to_usd(equity_units),
+                      ps.liquidations, ps.max_drawdown, curve, crowd.count, crowd.long_count, crowd.short_count,
+                      crowd.notional_usd,
                       units_to_usd(pnl), units_to_usd(fund_now) - start_fund, fees, tick)
 
 

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ..engine import Preview
+from ..engine import Preview, units_to_usd
 from . import fmt
 from .draft import CONTRACTS, LEVERAGE, NUMBER, ORDER_TYPES, Draft
 from .palette import palette
@@ -50,7 +50,7 @@ class PreviewTable(Static):
         long_, short = self.previews
 
         def share(units: int) -> str:
-            return f" {units / 10_000 / self.equity:.1%}" if self.equity > 0 else ""
+            return f" {units_to_usd(units) / self.equity:.1%}" if self.equity > 0 else ""
 
         def cell(p: Preview | None, what: str):
             if p is None or not p.ok:
