@@ -81,7 +81,7 @@ async def _under_load(bots: int, presses: int, idle_s: float) -> dict:
     from liqgame.engine import GameConfig
     from liqgame.ui.app import LiqApp
     from liqgame.ui.base import GameSpec
-    from liqgame.ui.play_screen import PlayScreen
+    from liqgame.ui.screens.play import PlayScreen
 
     spec = GameSpec(GameConfig(scenario="calm", bots=bots))
     out: dict = {}

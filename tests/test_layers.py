@@ -4,7 +4,9 @@
 * the store never imports the engine;
 * the lessons never import the UI;
 * everything outside the engine uses only its public face: ``liqgame.engine`` itself, never a
-  submodule such as ``liqgame.engine.ledger``.
+  submodule such as ``liqgame.engine.ledger``;
+* the UI's views are Textual-free (no ``textual``, no screen or widget): they are tested without an app;
+  widgets never import screens.
 
 The checker is tested on hand-made violations too, so it cannot pass by seeing nothing.
 """
@@ -34,7 +36,7 @@ def imported(path: Path, source: str | None = None) -> list[str]:
             out.append(module)
             # ``from . import x`` or ``from .engine import orders``: x may be a submodule
             out += [f"{module}.{a.name}" for a in node.names if a.name in SUBMODULES.get(module, ())]
-    return [m for m in out if m == "liqgame" or m.startswith("liqgame.")]
+    return [m for m in out if m == "liqgame" or m.startswith("liqgame.") or m.split(".")[0] == "textual"]
 
 
 def _face() -> set[str]:
@@ -49,7 +51,13 @@ SUBMODULES = {"liqgame.engine": ENGINE_MODULES - _face()}
 
 def layer(path: Path) -> str:
     parts = path.relative_to(ROOT).parts
+    if parts[:2] in (("ui", "views"), ("ui", "widgets"), ("ui", "screens")) and len(parts) > 2:
+        return "/".join(parts[:2])
     return parts[0] if len(parts) > 1 else "top"
+
+
+def _in(m: str, package: str) -> bool:
+    return m == package or m.startswith(package + ".")
 
 
 def violations(path: Path, source: str | None = None) -> list[str]:
@@ -64,8 +72,12 @@ def violations(path: Path, source: str | None = None) -> list[str]:
             found.append(f"{here} reaches into the engine: {m} (use liqgame.engine's public face)")
         if here == "store" and (m == "liqgame.engine" or m.startswith("liqgame.engine.")):
             found.append(f"the store imports the engine: {m}")
-        if here == "lessons" and (m == "liqgame.ui" or m.startswith("liqgame.ui.")):
+        if here == "lessons" and _in(m, "liqgame.ui"):
             found.append(f"the lessons import the UI: {m}")
+        if here == "ui/views" and (_in(m, "textual") or _in(m, "liqgame.ui.screens") or _in(m, "liqgame.ui.widgets")):
+            found.append(f"a view imports {m} (views are Textual-free)")
+        if here == "ui/widgets" and _in(m, "liqgame.ui.screens"):
+            found.append(f"a widget imports a screen: {m}")
     return found
 
 
@@ -78,7 +90,10 @@ def test_every_module_keeps_to_its_layer(path):
     ("engine/x.py", "from ..store import Store", "the engine imports liqgame.store"),
     ("engine/x.py", "import liqgame.ui.app", "the engine imports liqgame.ui.app"),
     ("store/x.py", "from ..engine import Game", "the store imports the engine"),
-    ("lessons/x.py", "from ..ui.play_screen import PlayScreen", "the lessons import the UI"),
+    ("lessons/x.py", "from ..ui.screens.play import PlayScreen", "the lessons import the UI"),
+    ("ui/views/x.py", "from textual.widgets import Static", "a view imports textual.widgets"),
+    ("ui/views/x.py", "from ..widgets.feed import EventFeed", "a view imports liqgame.ui.widgets.feed"),
+    ("ui/widgets/x.py", "from ..screens.confirm import ConfirmScreen", "a widget imports a screen"),
     ("ui/x.py", "from ..engine.ledger import Cause", "reaches into the engine"),
     ("commands/x.py", "from liqgame.engine.game import Game", "reaches into the engine"),
     ("x.py", "from .engine import orders", "reaches into the engine"),

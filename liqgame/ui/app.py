@@ -52,7 +52,7 @@ class LiqApp(App):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._theme_loaded = True
-        from .menu_screen import MenuScreen
+        from .screens.menu import MenuScreen
 
         self.push_screen(MenuScreen())
         if self.lessons_only:
@@ -63,7 +63,7 @@ class LiqApp(App):
             self.start_game(self.initial_game, paused=self.start_paused, speed=self.start_speed,
                             clock=self.use_clock)
         elif self.welcome and not self.settings.get("welcomed"):
-            from .welcome import WelcomeScreen
+            from .screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(), self._welcomed)
         for w in warnings:
@@ -105,19 +105,19 @@ class LiqApp(App):
 
     # ------------------------------------------------------------------ navigation
     def start_game(self, spec: GameSpec, *, paused: bool = True, speed: int = 1, clock: bool = True) -> None:
-        from .play_screen import PlayScreen
+        from .screens.play import PlayScreen
 
         self.push_screen(PlayScreen(spec, paused=paused, speed=speed, clock=clock))
 
     def action_menu(self) -> None:
         """Back to the title screen, closing any game on the way."""
-        from .menu_screen import MenuScreen
+        from .screens.menu import MenuScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, MenuScreen):
             self.pop_screen()
 
     def action_lessons(self) -> None:
-        from .lesson_screens import LessonsScreen
+        from .screens.lessons import LessonsScreen
 
         self.push_screen(LessonsScreen(self.lessons))
 
@@ -147,8 +147,8 @@ class LiqApp(App):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: a game under way (or a score not saved yet) is never lost without asking."""
-        from .confirm import ChoiceScreen
-        from .session_end_screen import SessionEndScreen
+        from .screens.confirm import ChoiceScreen
+        from .screens.session_end import SessionEndScreen
 
         end = self.screen if isinstance(self.screen, SessionEndScreen) else None
         play = self.play_screen
@@ -179,7 +179,7 @@ class LiqApp(App):
 
     @property
     def play_screen(self):
-        from .play_screen import PlayScreen
+        from .screens.play import PlayScreen
 
         return next((s for s in reversed(self.screen_stack) if isinstance(s, PlayScreen)), None)
 
@@ -194,12 +194,12 @@ class LiqApp(App):
         yield SystemCommand("High scores", "The best saved sessions", self._scores)
 
     def _help(self) -> None:
-        from .help_screen import HelpScreen
+        from .screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     def _scores(self) -> None:
-        from .scores_screen import ScoresScreen
+        from .screens.scores import ScoresScreen
 
         self.push_screen(ScoresScreen())
 

@@ -27,10 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
+from ..engine import ActionResult, ActionScript, Game, PlayerView, Preview, Session, Snapshot, units_to_usd
 from ..engine import actions as A
 from ..engine import events as ev
-from ..engine import ActionResult, ActionScript, Game, PlayerView, Preview, Session, Snapshot, units_to_usd
-from .chartdata import ChartData, Marker, build_price_chart
+from .views.chartdata import ChartData, Marker, build_price_chart
 
 SPEEDS = (1, 5, 20, 100)
 MAX_BACKLOG_S = 0.5  # at most half a second of wall time may be owed to the clock

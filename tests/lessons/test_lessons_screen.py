@@ -7,8 +7,8 @@ plus k (answer) and f (play the rest and check).
 from __future__ import annotations
 
 from liqgame.ui.app import LiqApp
-from liqgame.ui.lesson_screens import DebriefScreen, LessonsScreen, QuestionScreen
-from liqgame.ui.play_screen import PlayScreen
+from liqgame.ui.screens.lessons import DebriefScreen, LessonsScreen, QuestionScreen
+from liqgame.ui.screens.play import PlayScreen
 
 from ..ui.conftest import fill_ticket, order
 from .conftest import lessons
@@ -98,7 +98,7 @@ async def test_same_keys_in_a_lesson_and_in_a_game(store, tmp_path):
     """What a learner practises carries over: b opens, t protects, c closes, e explains, in both."""
     from liqgame.engine import GameConfig
     from liqgame.ui.base import GameSpec
-    from liqgame.ui.postmortem_screen import PostMortemScreen
+    from liqgame.ui.screens.postmortem import PostMortemScreen
 
     game = LiqApp(data_dir=tmp_path / "g", game=GameSpec(GameConfig(seed=3, scenario="calm", bots=100)),
                   clock=False, no_blink=True, welcome=False)

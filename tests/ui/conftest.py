@@ -41,7 +41,7 @@ async def fill_ticket(pilot, size: str, leverage: str, typed: bool = False) -> N
 
 async def order(pilot, key: str) -> None:
     """Press b or s; answer yes if the game asks about a risky order (50x and more, most of the wallet)."""
-    from liqgame.ui.confirm import ConfirmScreen
+    from liqgame.ui.screens.confirm import ConfirmScreen
 
     await pilot.press(key)
     await pilot.pause()

@@ -7,8 +7,8 @@ import asyncio
 
 from liqgame.engine import events as ev
 from liqgame.ui.messages import FrameReady
-from liqgame.ui.play_screen import PlayScreen
-from liqgame.ui.postmortem_screen import PostMortemScreen
+from liqgame.ui.screens.play import PlayScreen
+from liqgame.ui.screens.postmortem import PostMortemScreen
 
 from .conftest import fill_ticket, order, run_until, run_until_event, wait_group
 
@@ -115,7 +115,7 @@ async def test_the_danger_setting_can_keep_the_clock_running(app_factory):
 
 
 async def test_a_high_leverage_order_asks_first(app_factory):
-    from liqgame.ui.confirm import ConfirmScreen
+    from liqgame.ui.screens.confirm import ConfirmScreen
 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -392,7 +392,7 @@ async def test_stop_loss_from_the_ticket_is_drawn_on_the_chart(app_factory):
 
 
 async def test_ctrl_q_mid_game_asks_and_can_save(app_factory):
-    from liqgame.ui.confirm import ChoiceScreen
+    from liqgame.ui.screens.confirm import ChoiceScreen
 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -415,7 +415,7 @@ async def test_ctrl_q_mid_game_asks_and_can_save(app_factory):
 
 
 async def test_the_post_mortem_e_key_never_ends_the_session(app_factory):
-    from liqgame.ui.confirm import ConfirmScreen
+    from liqgame.ui.screens.confirm import ConfirmScreen
 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -447,8 +447,8 @@ async def test_a_too_small_terminal_pauses_the_game(app_factory):
 async def test_session_end_name_has_focus_enter_saves_and_leaving_unsaved_asks(app_factory):
     from textual.widgets import Input
 
-    from liqgame.ui.confirm import ConfirmScreen
-    from liqgame.ui.session_end_screen import SessionEndScreen
+    from liqgame.ui.screens.confirm import ConfirmScreen
+    from liqgame.ui.screens.session_end import SessionEndScreen
 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -561,7 +561,7 @@ async def test_typed_margin_quarterly_presets_realised_pnl_and_history(app_facto
 
 async def test_first_launch_offers_a_guided_trade_a_new_player_finishes_at_80x24(app_factory):
     """A fresh player at 80 x 24, keys only: open, protect, let time run, close, read where the money went."""
-    from liqgame.ui.welcome import WelcomeScreen
+    from liqgame.ui.screens.welcome import WelcomeScreen
 
     app = app_factory(start=False, welcome=True)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -14,15 +14,22 @@ from liqgame.engine import GameConfig
 from liqgame.engine import actions as A
 from liqgame.engine import events as ev
 from liqgame.session import make_game
-from liqgame.ui.chartdata import (DEFAULT_PALETTE, ChartData, Marker, build_price_chart, per_point, render_chart,
-                                  series_chart)
-from liqgame.ui.draft import Draft, final_order, leverage_of, preview_order, size_text
 from liqgame.ui.runner import GameRunner
+from liqgame.ui.views.chartdata import (
+    DEFAULT_PALETTE,
+    ChartData,
+    Marker,
+    build_price_chart,
+    per_point,
+    render_chart,
+    series_chart,
+)
+from liqgame.ui.views.draft import Draft, final_order, leverage_of, preview_order, size_text
 
 
 def test_textual_free_modules():
     """The runner, chart maths and ticket parsing run on worker threads and in benches: no Textual."""
-    code = ("import sys, liqgame.ui.runner, liqgame.ui.chartdata, liqgame.ui.draft, liqgame.ui.fmt; "
+    code = ("import sys, liqgame.ui.runner, liqgame.ui.views.chartdata, liqgame.ui.views.draft, liqgame.ui.views.fmt; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
@@ -147,8 +154,8 @@ def test_copy_reads_as_english():
 
     from liqgame.engine import events as ev
     from liqgame.engine.explain import narrative
-    from liqgame.ui.feed import feed_lines
     from liqgame.ui.palette import palette
+    from liqgame.ui.widgets.feed import feed_lines
 
     DEFAULT_PALETTE = palette(SimpleNamespace(theme_variables={"none": ""}))  # the fallback colours
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from liqgame.engine import GameConfig, actions as A
+from liqgame.engine import GameConfig
+from liqgame.engine import actions as A
 from liqgame.session import make_game, session_record
 from liqgame.store import Store
 from liqgame.ui.app import LiqApp
@@ -41,7 +42,7 @@ async def test_replay_reaches_the_same_final_state(tmp_path):
 
 
 async def test_a_replay_is_read_only_labelled_seekable_and_can_branch(tmp_path):
-    from liqgame.ui.confirm import ConfirmScreen
+    from liqgame.ui.screens.confirm import ConfirmScreen
 
     store, sid, original = saved_session(tmp_path)
     record, actions = store.load_session(sid)

@@ -7,12 +7,12 @@ import datetime as dt
 
 from liqgame.playable import crowd_size
 from liqgame.store import Store, daily_key, daily_seed
-from liqgame.ui.help_screen import HelpScreen
-from liqgame.ui.glossary import glossary
-from liqgame.ui.menu_screen import MenuScreen, NewGameScreen
-from liqgame.ui.play_screen import PlayScreen
-from liqgame.ui.scores_screen import ScoresScreen
-from liqgame.ui.session_end_screen import SessionEndScreen
+from liqgame.ui.screens.help import HelpScreen
+from liqgame.ui.screens.menu import MenuScreen, NewGameScreen
+from liqgame.ui.screens.play import PlayScreen
+from liqgame.ui.screens.scores import ScoresScreen
+from liqgame.ui.screens.session_end import SessionEndScreen
+from liqgame.ui.views.glossary import glossary
 
 from .conftest import SCENARIO, fill_ticket, wait_group
 

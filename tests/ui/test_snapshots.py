@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from liqgame.ui.postmortem_screen import PostMortemScreen
+from liqgame.ui.screens.postmortem import PostMortemScreen
 
 pytest.importorskip("pytest_textual_snapshot", reason="snapshot tests need pytest-textual-snapshot 1.1.0")
 
-from .conftest import fill_ticket, order, make_app, run_until
+from .conftest import fill_ticket, make_app, order, run_until
 
 
 def _app(tmp_path):

@@ -21,10 +21,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ..engine import Preview, units_to_usd
-from . import fmt
-from .draft import CONTRACTS, LEVERAGE, NUMBER, ORDER_TYPES, Draft
-from .palette import palette
+from ...engine import Preview, units_to_usd
+from ..palette import palette
+from ..views import fmt
+from ..views.draft import CONTRACTS, LEVERAGE, NUMBER, ORDER_TYPES, Draft
 from .panels import cols, lines
 
 FIELD_WORDS = (("size", "#t-size"), ("lot", "#t-size"), ("leverage", "#t-lev"), ("x is above", "#t-lev"),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-
 import datetime as dt
+import secrets
 
 from rich.text import Text
 from textual import on
@@ -14,11 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ..assets_io import scenarios
-from ..engine import DEFAULT_RULEBOOK, RULEBOOKS, GameConfig
-from ..playable import DIFFICULTIES, balance_problem, crowd_size, daily_config
-from ..store import daily_key
-from .base import BaseScreen, GameSpec
+from ...assets_io import scenarios
+from ...engine import DEFAULT_RULEBOOK, RULEBOOKS, GameConfig
+from ...playable import DIFFICULTIES, balance_problem, crowd_size, daily_config
+from ...store import daily_key
+from ..base import BaseScreen, GameSpec
 
 LOGO = r"""
  _ _                                   
@@ -74,11 +73,11 @@ class MenuScreen(BaseScreen):
         elif key == "lessons":
             app.action_lessons()
         elif key == "scores":
-            from .scores_screen import ScoresScreen
+            from .scores import ScoresScreen
 
             app.push_screen(ScoresScreen())
         elif key == "help":
-            from .help_screen import HelpScreen
+            from .help import HelpScreen
 
             app.push_screen(HelpScreen())
         elif key == "quit":

@@ -13,9 +13,9 @@ from collections import deque
 from rich.text import Text
 from textual.widget import Widget
 
-from ..engine import events as ev
-from ..engine import plural, units_to_usd
-from . import fmt
+from ...engine import events as ev
+from ...engine import plural, units_to_usd
+from ..views import fmt
 
 
 def _crowd_lines(batch: list[ev.CrowdLiquidations], pal: dict) -> list[Text]:

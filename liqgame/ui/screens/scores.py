@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
 
-from ..assets_io import scenarios
-from ..store import daily_key
-from .base import BaseScreen
+from ...assets_io import scenarios
+from ...store import daily_key
+from ..base import BaseScreen
 
 STATUS = {True: "✓ verified", False: "✗ failed", None: "unchecked"}
 

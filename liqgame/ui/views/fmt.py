@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ..engine import UNITS_PER_USD
+from ...engine import UNITS_PER_USD
 
 
 def price(p: float | None) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine import events as ev
-from ..engine import Change, Explanation, GameConfig, PositionReport, WhatIf, ticks_to_usd, what_if
-from ..session import scenario_for
+from ...engine import Change, Explanation, GameConfig, PositionReport, WhatIf, ticks_to_usd, what_if
+from ...engine import events as ev
+from ...session import scenario_for
 from . import fmt
 from .chartdata import ChartData, Marker, series_chart
 
@@ -164,7 +164,7 @@ def run_what_if(data: PostMortem, change: Change) -> WhatIf:
 
 def what_if_choices(data: PostMortem) -> list[tuple[str, str, Change]]:
     """(id, label, change) offered from a post-mortem: lower leverage, a stop, more margin, rulebooks."""
-    from ..engine import RULEBOOKS
+    from ...engine import RULEBOOKS
 
     used = max((d.get("leverage") or 10 for d in data.log if d.get("action") in ("open", "order")), default=10)
     out = [(f"lev{x}", f"{x}x leverage instead of {used}x: same sizes, more margin", Change(leverage=x))

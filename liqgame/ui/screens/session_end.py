@@ -17,14 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Digits, Footer, Input, Static
 
-from ..engine import crowd_result, score_breakdown, units_to_usd
-from ..session import session_record
-from ..store import SaveResult
-from . import fmt
-from .base import BaseScreen, GameSpec
-from .chart import PriceChart
-from .chartdata import ChartData, series_chart
-from .palette import palette
+from ...engine import crowd_result, score_breakdown, units_to_usd
+from ...session import session_record
+from ...store import SaveResult
+from ..base import BaseScreen, GameSpec
+from ..palette import palette
+from ..views import fmt
+from ..views.chartdata import ChartData, series_chart
+from ..widgets.chart import PriceChart
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ class SessionEndScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="save")
     def save(self, store, name: str) -> None:
-        from ..session import replayer
+        from ...session import replayer
 
         record = dict(self.data.record, name=name)
         # replayed before it enters the table, so a new score never ranks as unchecked
@@ -194,7 +194,7 @@ class SessionEndScreen(BaseScreen):
 
     @on(Button.Pressed, "#se-scores")
     def action_scores(self) -> None:
-        from .scores_screen import ScoresScreen
+        from .scores import ScoresScreen
 
         self.app.push_screen(ScoresScreen(scenario=self.data.record["scenario"], kind=self.data.record["kind"]))
 

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from .chartdata import ChartData, heat_width, render_chart
-from .palette import palette
+from ..palette import palette
+from ..views.chartdata import ChartData, heat_width, render_chart
 
 
 class PriceChart(Widget, can_focus=True):

@@ -20,20 +20,28 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
-from ..engine import actions as A
-from ..engine import events as ev
-from ..engine import MAX_LEVERAGE, REARM_RATIO, WARNING_RATIO, half_lots, units_to_usd
-from ..session import make_game
-from . import fmt
-from .base import BaseScreen, GameSpec
-from .chart import PriceChart
-from .draft import final_order, preview_order
-from .feed import EventFeed, feed_lines
-from .messages import FrameReady, GameHalted
-from .palette import palette
-from .panels import AccountPanel, HistoryPanel, LessonPanel, MarginBanner, MarketPanel, PositionPanel, StatusBar
-from .runner import SPEEDS, GameRunner, Halt
-from .ticket import OrderTicket
+from ...engine import MAX_LEVERAGE, REARM_RATIO, WARNING_RATIO, half_lots, units_to_usd
+from ...engine import actions as A
+from ...engine import events as ev
+from ...session import make_game
+from ..base import BaseScreen, GameSpec
+from ..messages import FrameReady, GameHalted
+from ..palette import palette
+from ..runner import SPEEDS, GameRunner, Halt
+from ..views import fmt
+from ..views.draft import final_order, preview_order
+from ..widgets.chart import PriceChart
+from ..widgets.feed import EventFeed, feed_lines
+from ..widgets.panels import (
+    AccountPanel,
+    HistoryPanel,
+    LessonPanel,
+    MarginBanner,
+    MarketPanel,
+    PositionPanel,
+    StatusBar,
+)
+from ..widgets.ticket import OrderTicket
 
 CLOCK_INTERVAL = 0.1  # the timer drives the clock ~10 times a second: frames are capped there
 DANGER_MODES = {"pause": "the game pauses and drops to 1x", "slow": "the game drops to 1x",
@@ -160,7 +168,7 @@ class PlayScreen(BaseScreen):
         self.coach_step = "open" if spec.guided else None  # the guided first trade's current step
         self._opened_at: int | None = None
         self._explained = False
-        from ..assets_io import scenarios
+        from ...assets_io import scenarios
 
         self.scenario_title = scenarios()[spec.config.scenario].title if spec.config.scenario in scenarios() \
             else spec.config.scenario
@@ -264,7 +272,7 @@ class PlayScreen(BaseScreen):
         """The guided first trade: the next step, in the hint line, once the last one is done."""
         if self.coach_step is None:
             return
-        from .coach import next_step, text_of
+        from ..views.coach import next_step, text_of
 
         if f.me.positions and self._opened_at is None:
             self._opened_at = f.snapshot.tick
@@ -481,7 +489,7 @@ class PlayScreen(BaseScreen):
 
     def action_margin(self) -> None:
         """Add (or remove) margin: a typed amount, prefilled to bring the ratio back to 50 %."""
-        from .margin_dialog import MarginDialog
+        from .margin import MarginDialog
 
         if self.refuse_in_replay():
             return
@@ -506,7 +514,7 @@ class PlayScreen(BaseScreen):
 
     def action_leverage_preset(self) -> None:
         """l cycles the ticket's leverage through 2, 5, 10, 20, 50, 100x (up to the venue's maximum)."""
-        from .draft import next_preset
+        from ..views.draft import next_preset
 
         top = self.runner.frame.snapshot.max_leverage if self.runner.frame else MAX_LEVERAGE
         self.ticket.set_leverage(next_preset(self.ticket.draft.leverage, top))
@@ -552,7 +560,7 @@ class PlayScreen(BaseScreen):
             self.runner.publish()
 
     def action_help(self) -> None:
-        from .help_screen import HelpScreen
+        from .help import HelpScreen
 
         self.app.push_screen(HelpScreen())
 
@@ -572,8 +580,8 @@ class PlayScreen(BaseScreen):
 
     def show_postmortem(self, halt: Halt | None = None) -> None:
         """The post-mortem of the position the halt (or the last losing close) is about, or the open one."""
-        from .postmortem import build_postmortem
-        from .postmortem_screen import PostMortemScreen
+        from ..views.story import build_postmortem
+        from .postmortem import PostMortemScreen
 
         if halt is not None:
             reason, contract = halt.reason, getattr(halt.event, "contract", "perp")
@@ -628,7 +636,7 @@ class PlayScreen(BaseScreen):
 
     def _ask(self, questions, then) -> None:
         """Ask the questions one after the other, then call ``then``."""
-        from .lesson_screens import QuestionScreen
+        from .lessons import QuestionScreen
 
         if not questions:
             if then is not None:
@@ -664,8 +672,8 @@ class PlayScreen(BaseScreen):
         self._ask(unanswered, then=self.check_lesson)
 
     def check_lesson(self) -> None:
-        from ..lessons.progress import record
-        from .lesson_screens import DebriefScreen
+        from ...lessons.progress import record
+        from .lessons import DebriefScreen
 
         self.result = self.lesson.check(self.run)
         saved = record(self.app.store, self.lesson, self.result)
@@ -706,7 +714,7 @@ class PlayScreen(BaseScreen):
 
     def save_now(self) -> tuple[bool, str]:
         """Save this session's score as it stands (Ctrl+Q's "save and quit")."""
-        from .session_end_screen import build_session_end
+        from .session_end import build_session_end
 
         store = self.app.store
         if store is None:
@@ -718,13 +726,13 @@ class PlayScreen(BaseScreen):
 
     def on_resize(self, event) -> None:
         """The game pauses while the terminal is too small to show it."""
-        from .base import MIN_H, MIN_W
+        from ..base import MIN_H, MIN_W
 
         if (self.app.size.width < MIN_W or self.app.size.height < MIN_H) and not self.paused:
             self.paused = True
 
     def end_session(self) -> None:
-        from .session_end_screen import SessionEndScreen, build_session_end
+        from .session_end import SessionEndScreen, build_session_end
 
         self.paused = True
         data = build_session_end(self.runner, self.spec)

@@ -18,10 +18,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..lessons.loader import scan_lessons
-from ..lessons.model import Lesson, Result
-from ..lessons.progress import statuses
-from .draft import NUMBER
+from ...lessons.loader import scan_lessons
+from ...lessons.model import Lesson, Result
+from ...lessons.progress import statuses
+from ..views.draft import NUMBER
 
 
 # ---------------------------------------------------------------------- the menu

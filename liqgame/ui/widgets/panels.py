@@ -21,10 +21,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
-from ..engine import WARNING_RATIO, MarketView, PlayerView, PositionView
-from . import fmt
-from .palette import palette
-from .runner import Frame
+from ...engine import WARNING_RATIO, MarketView, PlayerView, PositionView
+from ..palette import palette
+from ..runner import Frame
+from ..views import fmt
 
 GAUGE_WARN = 0.5
 GAUGE_CALL = WARNING_RATIO  # the engine's margin-call level

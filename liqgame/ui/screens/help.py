@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Static
 
-from .base import BaseScreen
-from .glossary import glossary
+from ..base import BaseScreen
+from ..views.glossary import glossary
 
 KEYS = (
     ("Game clock", "space play / pause · n step one second (paused) · 1 2 3 4 or + / - speed 1x 5x 20x 100x"),

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from .draft import NUMBER, _decimal
+from ..views.draft import NUMBER, _decimal
 
 
 class MarginDialog(ModalScreen[tuple[str, float] | None]):

@@ -27,12 +27,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from ..engine import WhatIf
-from . import fmt
-from .base import BaseScreen
-from .chart import PriceChart
-from .palette import palette
-from .postmortem import PositionStory, PostMortem, run_what_if, what_if_choices
+from ...engine import WhatIf
+from ..base import BaseScreen
+from ..palette import palette
+from ..views import fmt
+from ..views.story import PositionStory, PostMortem, run_what_if, what_if_choices
+from ..widgets.chart import PriceChart
 
 
 def _sentence(text: str) -> str:
@@ -269,6 +269,6 @@ class PostMortemScreen(BaseScreen):
                              lambda ok: self.dismiss("end") if ok else None)
 
     def action_help(self) -> None:
-        from .help_screen import HelpScreen
+        from .help import HelpScreen
 
         self.app.push_screen(HelpScreen())

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from ..engine import actions as A
-from ..engine import usd_to_btc_floor
+from ...engine import actions as A
+from ...engine import usd_to_btc_floor
 
 ORDER_TYPES = (("Market", "market"), ("Limit", "limit"), ("Stop-loss", "stop_loss"), ("Take-profit", "take_profit"))
 CONTRACTS = (("Perp", "perp"), ("Quarterly", "quarterly"))

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..assets_io import asset_dir
+from ...assets_io import asset_dir
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-
-from ..engine import TICKS_PER_USD
 from rich.text import Text
+
+from ...engine import TICKS_PER_USD
 
 SPD_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 MAX_WINDOW_S = 8 * 3600

@@ -1,0 +1,1 @@
+"""One module per screen: each composes widgets and carries its own CSS."""

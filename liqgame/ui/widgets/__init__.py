@@ -1,0 +1,1 @@
+"""The play screen's widgets: chart, ticket, panels, feed."""
