@@ -167,7 +167,7 @@ async def test_liquidation_opens_post_mortem_that_sums_to_the_loss(app_factory):
         assert story.report.loss == game.players[0].start - game.equity(0) > 0
         assert sum(f.amount for f in story.report.flows) == story.report.loss
         assert app.play_screen.paused
-        labels = [label for _, label, _, _ in story.timeline]
+        labels = [line.label for line in story.timeline]
         assert labels[0] == "entry" and "margin call" in labels and "liq. price hit" in labels
         # what if: the same market at 5x, played to the end of the session in the background
         await pilot.press("w")

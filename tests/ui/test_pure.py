@@ -165,3 +165,22 @@ def test_copy_reads_as_english():
     assert narrative("you", 0, (), "") == "You ended exactly where you started: nothing was lost."
     cancelled = feed_lines([ev.OrderCancelled(1, 1, 1, "cancelled by you")], 1, DEFAULT_PALETTE)[0].plain
     assert "#1: cancelled by you" in cancelled
+
+
+def test_one_wording_for_the_feed_and_the_post_mortem():
+    """An event is worded once: the feed and the post-mortem's timeline say the same sentence."""
+    from types import SimpleNamespace
+
+    from liqgame.engine import events as ev
+    from liqgame.ui.palette import palette
+    from liqgame.ui.views.story import timeline
+    from liqgame.ui.widgets.feed import feed_lines
+
+    pal = palette(SimpleNamespace(theme_variables={"none": ""}))
+    call = ev.MarginCall(61, 0, "perp", 0.85, 41_000.0, 40_800.0)
+    adl = ev.ADLEvent(62, 0, "perp", "short", 0.2, 41_500.0, pnl=-12_3400)
+    fed = [t.plain for t in feed_lines([call, adl], 0, pal)]
+    told = [line.text for line in timeline([call, adl], None, trader=0)]
+    assert fed[0] == "0:01:01 MARGIN CALL " + told[0] and "liquidation at 40,800.0" in told[0]
+    assert fed[1] == "0:01:02 AUTO-DELEVERAGED " + told[1] and "-$12.34 against the mark" in told[1]
+    assert feed_lines([ev.MarginCall(61, 1, "perp", 0.85, 41_000.0, 40_800.0)], 0, pal) == []  # not mine

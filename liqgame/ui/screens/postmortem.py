@@ -33,6 +33,7 @@ from ..palette import palette
 from ..views import fmt
 from ..views.story import PositionStory, PostMortem, run_what_if, what_if_choices
 from ..widgets.chart import PriceChart
+from ..widgets.feed import styled
 
 
 def _sentence(text: str) -> str:
@@ -192,8 +193,8 @@ class PostMortemScreen(BaseScreen):
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column()
         pal = palette(self.app)
-        for tick, label, text, role in s.timeline:
-            grid.add_row(fmt.clock(tick), label, Text(text, pal[role]) if role else Text(text))
+        for line in s.timeline:
+            grid.add_row(fmt.clock(line.tick), line.label, styled(line.parts, pal))
         return grid
 
     def action_other(self, step: int) -> None:

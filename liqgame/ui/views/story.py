@@ -10,13 +10,14 @@ and log with one change, to the end of the session) are built here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...engine import Change, Explanation, GameConfig, PositionReport, WhatIf, ticks_to_usd, what_if
 from ...engine import events as ev
 from ...session import scenario_for
 from . import fmt
 from .chartdata import ChartData, Marker, series_chart
+from .wording import Line, lines
 
 PATH_LEAD_S = 60  # the mark path starts a minute before the entry
 OUTCOME_WORDS = {"liquidated": "liquidated", "auto-deleveraged": "auto-deleveraged", "stop-loss": "stopped out",
@@ -32,7 +33,7 @@ class PositionStory:
     report: PositionReport
     headline: str
     detail: str  # the engine's own explanation of the liquidation, if there was one
-    timeline: tuple[tuple[int, str, str, str], ...]  # (tick, label, text, style role)
+    timeline: tuple[Line, ...]  # what happened, worded as in the feed
     path: ChartData | None
 
 
@@ -52,54 +53,22 @@ class PostMortem:
         return self.config.rulebook
 
 
-def timeline(events, path_summary: tuple[int, str] | None) -> list[tuple[int, str, str, str]]:
-    """(tick, label, text, style role) rows: what happened to the position, in order."""
-    rows: list[tuple[int, str, str, str]] = []
+def timeline(events, path_summary: tuple[int, str] | None, trader: int) -> list[Line]:
+    """What happened to the position, in order, worded as everywhere else (the first fill is the entry)."""
+    rows: list[Line] = []
     entered = False
     for e in events:
-        if isinstance(e, ev.Fill):
-            label = "entry" if not entered else e.reason
-            entered = True
-            rows.append((e.tick, label, f"{e.side} {fmt.btc(e.qty)} BTC at {fmt.price(e.price)} "
-                                        f"(mark {fmt.price(e.mark)}), fee {fmt.units_cents(e.fee)}", ""))
-        elif isinstance(e, ev.MarginCall):
-            rows.append((e.tick, "margin call", f"margin ratio {fmt.pct(e.margin_ratio, 1)}: mark "
-                         f"{fmt.price(e.mark)}, liquidation at {fmt.price(e.liquidation_price)}", "warn"))
-        elif isinstance(e, ev.Liquidation):
-            rows += _liquidation_rows(e)
-        elif isinstance(e, ev.ADLEvent):
-            rows.append((e.tick, "auto-delev.", f"{e.side} {fmt.btc(e.qty)} BTC closed at {fmt.price(e.price)}, a "
-                         f"bankrupt trader's bankruptcy price: {fmt.units_cents(e.pnl, signed=True)} against the mark",
-                         "warn"))
-        elif isinstance(e, ev.OrderCancelled):
-            rows.append((e.tick, "cancelled", f"order #{e.order_id}: {e.reason}", "muted"))
-        elif isinstance(e, ev.Notice):
-            rows.append((e.tick, "notice", e.text, "muted"))
+        for line in lines(e, trader, detail=True):
+            if line.label == "fill":  # the timeline names each fill by what it did to the position
+                line, entered = replace(line, label=e.reason if entered else "entry"), True
+            rows.append(line)
     if path_summary is not None:
-        rows.append((path_summary[0], "mark path", path_summary[1], ""))
-    rows.sort(key=lambda r: r[0])
+        rows.append(Line(path_summary[0], "mark path", "", ((path_summary[1], ""),)))
+    rows.sort(key=lambda r: r.tick)
     return rows
 
 
-def _liquidation_rows(e: ev.Liquidation) -> list[tuple[int, str, str, str]]:
-    rows = [(e.tick, "liq. price hit" if not e.partial else "partial liq.",
-             f"mark {fmt.price(e.mark)} reached the liquidation price {fmt.price(e.liquidation_price)}", "bad")]
-    side = 1 if e.side == "long" else -1
-    if e.fill_price is not None:
-        gap = (e.fill_price - e.bankruptcy_price) * side
-        rows.append((e.tick, "fill vs bankr.", f"bankruptcy price {fmt.price(e.bankruptcy_price)}, closed in the "
-                     f"market at {fmt.price(e.fill_price)}: {abs(gap):,.1f} USD per BTC "
-                     f"{'better' if gap >= 0 else 'worse'} than bankruptcy", ""))
-    elif not e.partial:
-        rows.append((e.tick, "bankruptcy", f"taken over at the bankruptcy price {fmt.price(e.bankruptcy_price)} "
-                                           f"(no market fill)", ""))
-    what = "lost with the position (margin, fees, penalty)" if not e.partial else "lost in this cut"
-    rows.append((e.tick, "margin lost", f"{fmt.units(e.margin_lost)} {what}; liquidation fee {fmt.units(e.fee)}",
-                 "bad"))
-    return rows
-
-
-def story(report: PositionReport, events: list, price_history, now: int) -> PositionStory:
+def story(report: PositionReport, events: list, price_history, now: int, trader: int) -> PositionStory:
     """The post-mortem of one position from the player's events and the mark history."""
     end = report.closed if report.closed is not None else now
     mine = [e for e in events if report.opened <= e.tick <= end and getattr(e, "contract", report.contract)
@@ -123,7 +92,7 @@ def story(report: PositionReport, events: list, price_history, now: int) -> Posi
                         f"{fmt.clock(end - report.opened)}; low {fmt.price(min(marks))}, high {fmt.price(max(marks))}")
         path = series_chart(marks, markers)
     return PositionStory(report, headline(report, entry), liq.explanation if liq is not None and not liq.partial
-                         else "", tuple(timeline(mine, summary)), path)
+                         else "", tuple(timeline(mine, summary, trader)), path)
 
 
 def headline(r: PositionReport, entry: ev.Fill | None) -> str:
@@ -147,7 +116,7 @@ def build_postmortem(runner, reason: str = "now", contract: str = "perp") -> Pos
         config, log, tick = game.config, tuple(game.log), game.tick
         history = list(game.price_history)
     events = list(runner.player_events)
-    stories = tuple(story(r, events, history, tick) for r in reports)
+    stories = tuple(story(r, events, history, tick, runner.trader) for r in reports)
     last = stories[-1] if stories else None
     if reason == "now":
         chosen = next((s for s in reversed(stories) if s.report.closed is None), last)
