@@ -288,15 +288,29 @@ def paid_to_category(run, p, numbers):
 
 # ---------------------------------------------------------------------- insurance fund
 def _fund_numbers(run, liq: ev.Liquidation, prefix: str) -> dict:
-    gap = abs(liq.bankruptcy_price - liq.fill_price) * liq.qty
+    """What the fund paid or kept on one of your liquidations, and the two parts that make it.
+
+    Your own statement shows only the part that passed through your account (the margin it took
+    over, the fee, or the payout that made your account whole at the mark); the fund's own sale
+    in the market, between the mark and the fill, shows in the fund's books.  Both are given, so
+    a debrief never shows two different figures for "what the fund paid" without the reason.
+    """
+    report = next((r for r in run.game.positions(0) if r.closed == liq.tick and r.contract == liq.contract), None)
+    flows = [f.amount for f in report.flows if f.category == "insurance fund"] if report is not None else []
+    from_you, to_you = _usd(sum(a for a in flows if a > 0)), _usd(-sum(a for a in flows if a < 0))
+    sale = (liq.mark - liq.fill_price) * liq.qty * (1 if liq.side == "long" else -1)  # the fund's sale vs the mark
+    net = from_you - to_you - sale  # what the fund kept (negative: what it paid)
     return {f"{prefix}_tick": liq.tick, f"{prefix}_qty": liq.qty, f"{prefix}_fill": liq.fill_price,
-            f"{prefix}_bankruptcy": liq.bankruptcy_price, f"{prefix}_mark": liq.mark, f"{prefix}_usd": gap,
+            f"{prefix}_bankruptcy": liq.bankruptcy_price, f"{prefix}_mark": liq.mark,
+            f"{prefix}_usd": -net if prefix == "gap" else net, f"{prefix}_to_you_usd": to_you,
+            f"{prefix}_from_you_usd": from_you, f"{prefix}_sale_usd": sale,
             f"{prefix}_fund_before": _usd(run.sample_at(liq.tick - 1).fund),
             f"{prefix}_fund_after": _usd(run.sample_at(liq.tick).fund)}
 
 
 def _fund_provides(prefix):
-    return [f"{prefix}_{k}" for k in ("tick", "qty", "fill", "bankruptcy", "mark", "usd", "fund_before", "fund_after")]
+    return [f"{prefix}_{k}" for k in ("tick", "qty", "fill", "bankruptcy", "mark", "usd", "to_you_usd", "from_you_usd",
+                                      "sale_usd", "fund_before", "fund_after")]
 
 
 @check("fund_paid_gap", {"min_usd": Param("number", default=0.0, lo=0)}, provides=_fund_provides("gap"))

@@ -85,6 +85,14 @@ def test_04_fund_paid_one_gap_and_gained_on_the_other():
     assert gap.side == gain.side == "long"
     assert gap.fill_price < gap.bankruptcy_price and gain.fill_price > gain.bankruptcy_price
     assert r.numbers["gap_usd"] > r.numbers["gain_usd"] > 0
+    # one figure for "the fund paid", and its two parts: the payout the post-mortem shows, the fund's own sale
+    n = r.numbers
+    payout = -sum(f.amount for f in run.game.explain(0).flows if f.cause == "insurance payout") / 10_000
+    assert n["gap_to_you_usd"] == pytest.approx(payout) and n["gap_to_you_usd"] > 0
+    assert n["gap_sale_usd"] == pytest.approx((gap.mark - gap.fill_price) * gap.qty)
+    assert n["gap_usd"] == pytest.approx(n["gap_to_you_usd"] + n["gap_sale_usd"])
+    assert n["gain_usd"] == pytest.approx(n["gain_from_you_usd"] - n["gain_sale_usd"])
+    assert f"{n['gap_usd']:,.2f}" in r.debrief and f"{payout:,.2f}" in r.debrief
 
 
 def test_05_adl_closed_the_short_at_the_bankruptcy_price():

@@ -221,7 +221,7 @@ class HistoryPanel(TextPanel):
         self.show(lines(*rows))
 
 
-class LessonPanel(VerticalScroll):
+class LessonPanel(VerticalScroll, can_focus=False):
     """A lesson on the play screen: what to do, the question and whether it is answered, the keys.
 
     Wrapped text that scrolls: lesson sentences are long and must never be cut, and beside the
