@@ -1,7 +1,8 @@
 """Venue models as data: margin tiers, fees, the partial-liquidation rule and the backstop.
 
-Each rulebook names the venue it follows and carries that venue's parameters, each with
-its source beside it (``sources``).  The liquidation engine reads nothing else: every
+The numbers live in ``assets/venues.json`` (tier tables, trading fees, rulebooks); this module
+gives them types.  Each rulebook names the venue it follows and carries that venue's
+parameters, each with its source beside it (``sources``).  The liquidation engine reads nothing else: every
 field below changes what happens to a liquidated position.
 
 ==================  =============================================================
@@ -27,8 +28,10 @@ no-backstop         no fund at all (Binance brackets): closed in the market, the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import Enum
+from importlib import resources
 
 from .risk import Tier
 
@@ -68,19 +71,6 @@ class FeeTo(Enum):
     EXCHANGE = "exchange"
 
 
-# Binance BTCUSDT brackets (2021, reverse-engineered from Binance's web app; venue-rules.md)
-BINANCE_BTCUSDT = (
-    Tier(0, 40, 125), Tier(50_000, 50, 100), Tier(250_000, 100, 50), Tier(1_000_000, 250, 20),
-    Tier(10_000_000, 500, 10), Tier(20_000_000, 1000, 5), Tier(50_000_000, 1250, 4),
-    Tier(100_000_000, 1500, 3), Tier(200_000_000, 2500, 2), Tier(300_000_000, 5000, 1),
-)
-# Hyperliquid BTC margin table: 40x below 150M notional, 20x above; maintenance = half the
-# initial margin at the tier's max leverage
-HYPERLIQUID_BTC = (Tier(0, 125, 40), Tier(150_000_000, 250, 20))
-# Drift v2 BTC-PERP: one margin ratio, 20x standard (initial 5 %, maintenance 2.5 %)
-DRIFT_BTC_PERP = (Tier(0, 250, 20),)
-
-
 @dataclass(frozen=True)
 class Rulebook:
     name: str
@@ -105,67 +95,43 @@ class Rulebook:
         return max(t.max_leverage for t in self.tiers)
 
 
-RULEBOOKS: dict[str, Rulebook] = {
-    r.name: r
-    for r in (
-        Rulebook(
-            "insurance-first", "Insurance fund first, then ADL (Binance)", "Binance USDⓈ-M BTCUSDT",
-            BINANCE_BTCUSDT, 3_000, FeeTo.INSURANCE_FUND, PartialRule.BRACKET, Backstop.INSURANCE_FUND,
-            Shortfall.ADL, AdlPrice.BANKRUPTCY,
-            summary="Cut down to a lower bracket if that leaves the account compliant; otherwise taken over at "
-                    "the bankruptcy price: a clearance fee and the rest of the margin go to the insurance fund, "
-                    "which closes the position in the market; when it cannot pay, the most profitable, most "
-                    "leveraged opposite traders are auto-deleveraged at the bankruptcy price.",
-            sources=(
-                ("brackets", "Binance BTCUSDT leverage & margin brackets, 2021 (reference/venue-rules.md)"),
-                ("clearance fee 0.3 %", "Binance Liquidation FAQ, BTCUSDT insurance clearance fee (read 2026-12)"),
-                ("partial", "Binance Liquidation FAQ: one IOC order to reduce the margin limit; stops if the "
-                            "account is compliant after realised loss and fee"),
-                ("takeover", "Binance Liquidation FAQ: closed at the bankruptcy price, the Insurance Fund takes "
-                             "over; all open orders are cancelled first"),
-                ("ADL", "Binance ADL FAQ: counterparties closed at the bankruptcy price, no fee"),
-            )),
-        Rulebook(
-            "pool-backstop", "Liquidity pool backstop (Hyperliquid)", "Hyperliquid BTC",
-            HYPERLIQUID_BTC, 0, FeeTo.INSURANCE_FUND, PartialRule.SLICE, Backstop.LIQUIDITY_POOL,
-            Shortfall.ADL, AdlPrice.MARK, slice_above_usd=100_000, slice_pct=20, slice_cooldown_s=30,
-            summary="Closed in the market with no clearance fee, the trader keeps what is left (positions above "
-                    "100k are cut 20 % at a time); below 2/3 of maintenance the liquidity pool takes over the "
-                    "position and all its margin; ADL only if the pool is exhausted.",
-            sources=(
-                ("margin table", "Hyperliquid docs, margin tiers: BTC 40x below 150M, maintenance = half the "
-                                 "initial margin at max leverage (1.25 %)"),
-                ("no clearance fee", "Hyperliquid docs, Liquidations: no clearance fee on book liquidations"),
-                ("slices", "Hyperliquid docs, Liquidations: above 100k USDC 20 % per order, 30 s cool-down "
-                           "during which orders are for the entire position"),
-                ("backstop", "Hyperliquid docs, Liquidations: below 2/3 of maintenance the liquidator vault "
-                             "takes over position and margin"),
-                ("ADL", "Hyperliquid docs, Auto-deleveraging: closed at the previous mark"),
-            )),
-        Rulebook(
-            "socialised-loss", "Socialised loss (Drift)", "Drift v2 BTC-PERP",
-            DRIFT_BTC_PERP, 10_000, FeeTo.INSURANCE_FUND, PartialRule.SHORTAGE, Backstop.MARKET,
-            Shortfall.SOCIALISE,
-            summary="Only enough is closed to cover the margin shortage; a bankrupt remainder is paid by the "
-                    "insurance fund, then the exchange's fee pool, then charged to every open position (both "
-                    "sides) per unit of size; what nobody can pay stays owed by the bankrupt trader.",
-            sources=(
-                ("margin ratio", "Drift v2 contract specs: BTC-PERP 20x (initial 5 %, maintenance 2.5 %)"),
-                ("fee 1 %", "drift-labs/protocol-v2 perp market if_liquidation_fee (1 %) to the insurance fund"),
-                ("shortage", "drift-labs/protocol-v2 math/liquidation.rs "
-                             "calculate_base_asset_amount_to_cover_margin_shortage"),
-                ("bankruptcy", "drift-labs/protocol-v2 controller/liquidation.rs resolve_perp_bankruptcy: "
-                               "insurance fund, fee pool, then loss socialised per unit of base"),
-            )),
-        Rulebook(
-            "no-backstop", "No backstop: negative balances", "none (Binance brackets)",
-            BINANCE_BTCUSDT, 5_000, FeeTo.EXCHANGE, PartialRule.NONE, Backstop.MARKET, Shortfall.OWE,
-            summary="No fund: closed in the market, the trader keeps any surplus and owes any deficit.",
-            sources=(("brackets", "same as insurance-first"),
-                     ("fee 0.5 %", "a plain exchange fee, kept by the exchange")),
-        ),
-    )
-}
+class VenueDataError(ValueError):
+    """assets/venues.json is not what the engine needs (a shipped file: a bug, said once, at import)."""
+
+
+def _tiers(name: str, table: dict) -> tuple[Tier, ...]:
+    tiers = tuple(Tier(int(t["floor_usd"]), int(t["maintenance_bp"]), int(t["max_leverage"])) for t in table["tiers"])
+    if not tiers or tiers[0].floor_usd != 0 or any(b.floor_usd <= a.floor_usd for a, b in zip(tiers, tiers[1:])):
+        raise VenueDataError(f"tier table {name!r}: tiers must start at 0 USD and rise")
+    return tiers
+
+
+def rulebook_from_dict(d: dict, tables: dict[str, tuple[Tier, ...]]) -> Rulebook:
+    """One rulebook from its data (the enums are named by their values, the tiers by their table)."""
+    try:
+        return Rulebook(
+            d["name"], d["title"], d["venue"], tables[d["tiers"]], int(d["liquidation_fee_ppm"]), FeeTo(d["fee_to"]),
+            PartialRule(d["partial"]), Backstop(d["backstop"]), Shortfall(d["shortfall"]),
+            AdlPrice(d.get("adl_price", AdlPrice.BANKRUPTCY.value)),
+            slice_above_usd=int(d.get("slice_above_usd", 0)), slice_pct=int(d.get("slice_pct", 0)),
+            slice_cooldown_s=int(d.get("slice_cooldown_s", 0)),
+            takeover_ratio=tuple(int(x) for x in d.get("takeover_ratio", (2, 3))),
+            summary=d.get("summary", ""), sources=tuple(d.get("sources", {}).items()))
+    except (KeyError, ValueError, TypeError) as e:
+        raise VenueDataError(f"rulebook {d.get('name', '?')!r}: {e!r}") from None
+
+
+def _load() -> dict:
+    return json.loads((resources.files("liqgame.assets") / "venues.json").read_text(encoding="utf-8"))
+
+
+_DATA = _load()
+TIER_TABLES: dict[str, tuple[Tier, ...]] = {k: _tiers(k, v) for k, v in _DATA["tier_tables"].items()}
+BINANCE_BTCUSDT = TIER_TABLES["binance-btcusdt"]
+HYPERLIQUID_BTC = TIER_TABLES["hyperliquid-btc"]
+DRIFT_BTC_PERP = TIER_TABLES["drift-btc-perp"]
+TRADING_FEES: dict[str, int] = {k: int(v) for k, v in _DATA["trading_fees"].items() if k.endswith("_ppm")}
+RULEBOOKS: dict[str, Rulebook] = {r.name: r for r in (rulebook_from_dict(d, TIER_TABLES) for d in _DATA["rulebooks"])}
 
 DEFAULT_RULEBOOK = "insurance-first"
 MAX_LEVERAGE = max(rb.max_leverage for rb in RULEBOOKS.values())  # the highest any rulebook allows

@@ -18,14 +18,14 @@ from .market import Market
 from .money import INT, ceil_div, fee_units
 from .positions import PositionBook
 from .risk import BP, TierTable
-from .rulebooks import Rulebook
+from .rulebooks import TRADING_FEES, Rulebook
 
 
 @dataclass(frozen=True)
 class FeeSchedule:
-    taker_ppm: int = 500  # 0.05 %
-    maker_ppm: int = 200  # 0.02 %
-    pool_rebate_ppm: int = 100  # 0.01 % of each fill the pool makes, paid to it out of the fee account
+    taker_ppm: int = TRADING_FEES["taker_ppm"]  # assets/venues.json
+    maker_ppm: int = TRADING_FEES["maker_ppm"]
+    pool_rebate_ppm: int = TRADING_FEES["pool_rebate_ppm"]  # of each fill the pool makes, out of the fee account
 
 
 class Venue:
