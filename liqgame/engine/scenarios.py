@@ -47,9 +47,15 @@ class Scenario:
     quarterly_expiry_s: int = 7 * 24 * 3600
 
 
-KNOWN = {"name", "title", "description", "seed", "start_price", "duration_s", "index", "depth_btc", "liquidity",
-         "bots", "crowd", "shocks", "insurance_fund_usd", "pool_usd", "funding_interval_s", "funding_period_s", "quarterly_carry",
-         "quarterly_expiry_s"}
+KNOWN = set(Scenario.__dataclass_fields__)
+# what a scenario file may set, within what bounds (the defaults are the dataclasses' own, written once)
+BOUNDS = {"seed": (0, 2**63 - 1, int), "start_price": (100, 10_000_000, float), "duration_s": (60, 10**7, int),
+          "depth_btc": (1, 10**6, float), "bots": (0, 2_000_000, int), "insurance_fund_usd": (0, 10**12, float),
+          "pool_usd": (0, 10**13, float), "funding_interval_s": (60, 7 * 86400, int),
+          "funding_period_s": (60, 8 * 3600, int), "quarterly_carry": (-0.5, 1.0, float),
+          "quarterly_expiry_s": (60, 400 * 86400, int)}
+CROWD_BOUNDS = {"long_bias": (-0.45, 0.45), "herd": (0, 1), "activity": (0, 100), "leverage_tilt": (0, 1),
+                "cooloff_hours": (0, 24 * 30)}
 RETIRED = {
     "segments": "scripted price moves are gone: describe what hits the market with 'shocks' (order flow)",
     "premium": "the premium follows the crowd's imbalance now: lean the crowd with crowd.long_bias or a "
@@ -90,29 +96,15 @@ def scenario_from_dict(d: dict, where: str = "scenario") -> Scenario:
     if unknown:
         raise ScenarioError(f"{where}: crowd.mix has unknown persona(s) {sorted(unknown)}")
     crowd = CrowdParams(mix=tuple((k, float(v)) for k, v in mix.items()),
-                        long_bias=_num(c, "long_bias", where, -0.45, 0.45, 0.0),
-                        herd=_num(c, "herd", where, 0, 1, 0.25),
-                        activity=_num(c, "activity", where, 0, 100, 1.0),
-                        leverage_tilt=_num(c, "leverage_tilt", where, 0, 1, 0.0),
-                        cooloff_hours=_num(c, "cooloff_hours", where, 0, 24 * 30, 6.0))
-    return Scenario(
-        name=d["name"], title=d["title"], description=d["description"],
-        seed=int(_num(d, "seed", where, 0, 2**63 - 1, 1)),
-        start_price=_num(d, "start_price", where, 100, 10_000_000, 60_000),
-        duration_s=int(_num(d, "duration_s", where, 60, 10**7, 14_400)),
-        index=index,
-        depth_btc=_num(d, "depth_btc", where, 1, 10**6, 400),
-        liquidity=liquidity,
-        bots=int(_num(d, "bots", where, 0, 2_000_000, 3000)),
-        crowd=crowd,
-        shocks=shocks,
-        insurance_fund_usd=_num(d, "insurance_fund_usd", where, 0, 10**12, 2e6),
-        pool_usd=_num(d, "pool_usd", where, 0, 10**13, 5e7),
-        funding_interval_s=int(_num(d, "funding_interval_s", where, 60, 7 * 86400, 8 * 3600)),
-        funding_period_s=int(_num(d, "funding_period_s", where, 60, 8 * 3600, 8 * 3600)),
-        quarterly_carry=_num(d, "quarterly_carry", where, -0.5, 1.0, 0.08),
-        quarterly_expiry_s=int(_num(d, "quarterly_expiry_s", where, 60, 400 * 86400, 7 * 86400)),
-    )
+                        **{k: float(_num(c, k, where, lo, hi, _default(CrowdParams, k)))
+                           for k, (lo, hi) in CROWD_BOUNDS.items()})
+    numbers = {k: kind(_num(d, k, where, lo, hi, _default(Scenario, k))) for k, (lo, hi, kind) in BOUNDS.items()}
+    return Scenario(name=d["name"], title=d["title"], description=d["description"], index=index, liquidity=liquidity,
+                    crowd=crowd, shocks=shocks, **numbers)
+
+
+def _default(cls, key: str):
+    return cls.__dataclass_fields__[key].default
 
 
 def _params(d: dict, key: str, cls, where: str):
