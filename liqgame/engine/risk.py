@@ -145,17 +145,38 @@ class TierTable:
         m = np.asarray(margin, dtype=INT)
         a = np.abs(q)
         t = self.tier_of(a * mark)
-        for _ in range(4):
+        for k in range(4):
             lp = self._lp(q, a, m, mark, t)
+            if k == 0 and self._inside_tier(q, a, m, mark, lp, t):
+                return lp  # the common case: the closed form is already the exact boundary
             t2 = self.tier_of(a * np.clip(lp, 0, MAX_PRICE_TICKS))
             if np.array_equal(t2, t):
                 break
             t = t2
         return self._exact(q, a, m, mark, lp)
 
+    @staticmethod
+    def _narrow(a, m, mark) -> bool:
+        """The closed form's products fit int64 (false only near the engine's bounds)."""
+        return not len(a) or (int(a.max()) * int(mark) + int(np.abs(m).max())) < 2**62 // BP
+
+    def _inside_tier(self, q, a, m, mark, lp, t) -> bool:
+        """Whether every trigger and the price one tick beyond it lie at or above 0 in tier ``t``.
+
+        Then, with the tier fixed, :meth:`_lp`'s floor (long) or ceiling (short) is exactly the
+        last price where :meth:`liquidatable` holds, and neither the tier loop nor :meth:`_exact`
+        would move it: checking this is a handful of array calls instead of some eighty
+        (refreshing the triggers of every crowd fill is on the hot path).
+        """
+        if not self._narrow(a, m, mark):
+            return False
+        beyond = lp + np.sign(q)
+        ok = (np.minimum(lp, beyond) >= 0) & (self.tier_of(a * lp) == t) & (self.tier_of(a * beyond) == t)
+        return bool((ok | (q == 0)).all())  # a flat row's value is never used (nor moved by _exact)
+
     def _lp(self, q, a, m, mark, t):
         mmr, cum = self.mmr_bp[t], self.cum[t]
-        if len(a) and (int(a.max()) * int(mark) + int(np.abs(m).max())) >= 2**62 // BP:
+        if not self._narrow(a, m, mark):
             a, m, mmr, cum = (_wide(np.asarray(x), 2**62) for x in (a, m, mmr, cum))
         safe_a = np.where(a == 0, 1, a)
         # long: p <= (a*mark - M - cum) * BP / (a*(BP - mmr));  short: p >= (a*mark + M + cum)*BP/(a*(BP + mmr))
