@@ -195,6 +195,8 @@ class Crowd:
     def stopped(self, mark: int, book) -> np.ndarray:
         """Crowd positions whose stop-loss the mark reached (still open)."""
         hit = self.stops.fired(mark)
+        if len(hit) == 0:  # most seconds: nothing to unset or look up
+            return hit
         self.stops.unset(hit)
         return hit[book.qty[hit] != 0]
 

@@ -306,8 +306,8 @@ class Game:
         m = v.market
         book = v.books[PERP]
         self._momentum[self.tick % MOMENTUM_WINDOW_S] = m.index
-        momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
         if self.tick % CROWD_EVERY_S == 0:  # the crowd's orders arrive in batches of a few seconds
+            momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
             cr.note_positions(book, self.tick)
             (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate(), CROWD_EVERY_S,
                                                       self.tick, bias)

@@ -100,7 +100,7 @@ class LiquidationEngine:
         v.settle(c)
         if len(v.books[c].triggered(v.market.mark(c))):
             return True
-        return any(i != POOL and v.cross_due(i) for i in v.cross_positions(c).tolist())
+        return any(i != POOL and v.cross_due(i) for i in v.cross_ids(c))
 
     def _due(self, c: int, side: int, among: np.ndarray | None = None) -> Batch | None:
         """Positions of ``side`` at or below maintenance at the current mark (settled first)."""

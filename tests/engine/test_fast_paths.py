@@ -53,3 +53,23 @@ def test_trigger_shortcut_is_taken_for_ordinary_positions_and_not_at_a_tier_edge
     lp_edge = t._lp(edge, edge, m_edge, mark, t.tier_of(edge * mark))
     assert not t._inside_tier(edge, edge, m_edge, mark, lp_edge, t.tier_of(edge * mark))
     assert np.array_equal(t.liquidation_ticks(edge, m_edge, mark), _general_triggers(t, edge, m_edge, mark))
+
+
+def test_bulk_with_one_pocket_for_all_equals_one_pocket_each():
+    from liqgame.engine.ledger import CASH, FEES, Cause
+    from liqgame.engine.game import GameConfig
+    from liqgame.session import make_game
+
+    def journal(pockets):
+        g = make_game(GameConfig(seed=3, scenario="calm", bots=50))
+        led = g.venue.ledger
+        idx = np.array([1, 5, 9, 12], dtype=np.int64)  # the player and three of the crowd
+        led.bulk(0, Cause.TRADING_FEE, idx, np.array([-70, -3, 0, -11]), pockets(idx), FEES, contract=0)
+        return led.cash.copy(), led.margin.copy(), led.system.copy(), led.net.copy(), led.human_flows, led.detail
+
+    one, each = journal(lambda idx: CASH), journal(lambda idx: np.full(len(idx), CASH))
+    for a, b in zip(one, each):
+        assert np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+    isolated = journal(lambda idx: 0)
+    assert not np.array_equal(isolated[1], one[1])  # the margin pocket was used, not the wallet
+    assert np.array_equal(isolated[0] + isolated[1].sum(axis=0), one[0] + one[1].sum(axis=0))
