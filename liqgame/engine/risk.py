@@ -145,14 +145,16 @@ class TierTable:
         m = np.asarray(margin, dtype=INT)
         a = np.abs(q)
         t = self.tier_of(a * mark)
-        for k in range(4):
-            lp = self._lp(q, a, m, mark, t)
-            if k == 0 and self._inside_tier(q, a, m, mark, lp, t):
-                return lp  # the common case: the closed form is already the exact boundary
+        narrow = self._narrow(a, m, mark)
+        lp = self._lp(q, a, m, mark, t, narrow)
+        if narrow and self._inside_tier(q, a, lp, t):
+            return lp  # the common case: the closed form is already the exact boundary
+        for _ in range(3):  # the tier of the notional at the trigger itself
             t2 = self.tier_of(a * np.clip(lp, 0, MAX_PRICE_TICKS))
             if np.array_equal(t2, t):
                 break
             t = t2
+            lp = self._lp(q, a, m, mark, t, narrow)
         return self._exact(q, a, m, mark, lp)
 
     @staticmethod
@@ -160,29 +162,34 @@ class TierTable:
         """The closed form's products fit int64 (false only near the engine's bounds)."""
         return not len(a) or (int(a.max()) * int(mark) + int(np.abs(m).max())) < 2**62 // BP
 
-    def _inside_tier(self, q, a, m, mark, lp, t) -> bool:
+    def _inside_tier(self, q, a, lp, t) -> bool:
         """Whether every trigger and the price one tick beyond it lie at or above 0 in tier ``t``.
 
         Then, with the tier fixed, :meth:`_lp`'s floor (long) or ceiling (short) is exactly the
         last price where :meth:`liquidatable` holds, and neither the tier loop nor :meth:`_exact`
         would move it: checking this is a handful of array calls instead of some eighty
-        (refreshing the triggers of every crowd fill is on the hot path).
+        (refreshing the triggers of every crowd fill is on the hot path). Only for products
+        that fit int64 (``_narrow``).
         """
-        if not self._narrow(a, m, mark):
-            return False
         beyond = lp + np.sign(q)
         ok = (np.minimum(lp, beyond) >= 0) & (self.tier_of(a * lp) == t) & (self.tier_of(a * beyond) == t)
         return bool((ok | (q == 0)).all())  # a flat row's value is never used (nor moved by _exact)
 
-    def _lp(self, q, a, m, mark, t):
+    def _lp(self, q, a, m, mark, t, narrow: bool):
+        """The closed form in tier ``t``, exact (floor for longs, ceiling for shorts)::
+
+            long:  p <= (a*mark - M - cum) * BP / (a*(BP - mmr))
+            short: p >= (a*mark + M + cum) * BP / (a*(BP + mmr))
+
+        written once with s = +1/-1 (a flat row takes the short form, its value is never used).
+        """
         mmr, cum = self.mmr_bp[t], self.cum[t]
-        if not self._narrow(a, m, mark):
+        if not narrow:
             a, m, mmr, cum = (_wide(np.asarray(x), 2**62) for x in (a, m, mmr, cum))
-        safe_a = np.where(a == 0, 1, a)
-        # long: p <= (a*mark - M - cum) * BP / (a*(BP - mmr));  short: p >= (a*mark + M + cum)*BP/(a*(BP + mmr))
-        long_lp = ((a * mark - m - cum) * BP) // (safe_a * (BP - mmr))
-        short_lp = ceil_div((a * mark + m + cum) * BP, safe_a * (BP + mmr))
-        return np.where(q > 0, long_lp, short_lp).astype(INT)
+        s = np.where(q > 0, 1, -1)
+        num = (a * mark - s * (m + cum)) * BP
+        den = np.where(a == 0, 1, a) * (BP - s * mmr)
+        return (s * ((s * num) // den)).astype(INT)  # s * floor(s * x) is floor(x) for longs, ceil(x) for shorts
 
     def _exact(self, q, a, m, mark, lp):
         """Nudge each trigger so that it is the boundary of the exact rule (tier edges round)."""

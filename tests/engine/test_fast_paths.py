@@ -46,12 +46,12 @@ def test_trigger_shortcut_is_taken_for_ordinary_positions_and_not_at_a_tier_edge
     q = np.array([100, -250, 0], dtype=np.int64)
     m = np.array([100 * mark // 20, 250 * mark // 10, 0], dtype=np.int64)
     lp = t.liquidation_ticks(q, m, mark)
-    assert t._inside_tier(q, np.abs(q), m, mark, lp, t.tier_of(np.abs(q) * mark))
+    assert t._inside_tier(q, np.abs(q), lp, t.tier_of(np.abs(q) * mark))
     # a long whose notional at the trigger falls into the tier below: the general path decides
     edge = np.array([int(t.floors[1]) // mark + 1], dtype=np.int64)
     m_edge = edge * mark // 30
-    lp_edge = t._lp(edge, edge, m_edge, mark, t.tier_of(edge * mark))
-    assert not t._inside_tier(edge, edge, m_edge, mark, lp_edge, t.tier_of(edge * mark))
+    lp_edge = t._lp(edge, edge, m_edge, mark, t.tier_of(edge * mark), True)
+    assert not t._inside_tier(edge, edge, lp_edge, t.tier_of(edge * mark))
     assert np.array_equal(t.liquidation_ticks(edge, m_edge, mark), _general_triggers(t, edge, m_edge, mark))
 
 
