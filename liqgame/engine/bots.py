@@ -172,7 +172,7 @@ class Crowd:
     def note_positions(self, book, now: int) -> None:
         """Traders who held a position at the last look and are flat without having closed it were
         liquidated (or deleveraged): they stay away for an exponential while around ``cooloff_hours``."""
-        lost = np.flatnonzero(self.holding & (book.qty[self.first:self.first + self.n] == 0))
+        lost = (self.holding & (book.qty[self.first:self.first + self.n] == 0)).nonzero()[0]
         if len(lost):
             self.holding[lost] = False
             wait = self.rng.exponential(self.params.cooloff_hours * 3600.0, len(lost))

@@ -186,7 +186,7 @@ class Ledger:
     def _add_to_pockets(self, idx: np.ndarray, amounts: np.ndarray, pockets) -> None:
         """``amounts[k]`` into trader ``idx[k]``'s pocket ``pockets[k]`` (CASH or a contract's margin)."""
         pockets = np.asarray(pockets, dtype=INT)
-        if pockets.ndim == 0 or not (pockets != pockets[0]).any():  # one pocket for all: no sorting out
+        if pockets.ndim == 0 or not np.count_nonzero(pockets != pockets[0]):  # one pocket for all: no sorting out
             pocket = int(pockets) if pockets.ndim == 0 else int(pockets[0])
             np.add.at(self.cash if pocket == CASH else self.margin[pocket], idx, amounts)
             return
@@ -257,7 +257,7 @@ class Ledger:
         gc = self.group_of(counterparty)
         np.add.at(self.net[:, cause], self.trader_group[idx], amounts)
         self.net[gc, cause] -= total
-        for k in np.flatnonzero(self._is_human[idx]):
+        for k in self._is_human[idx].nonzero()[0]:
             h, a = int(idx[k]), int(amounts[k])
             if a:
                 self._flow(h, cause, gc, -a, contract)

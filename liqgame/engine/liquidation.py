@@ -141,7 +141,7 @@ class LiquidationEngine:
         """Close part of each position by the rulebook's rule; return what is still due."""
         rule = self.v.rulebook.partial
         cut = np.zeros(len(b.idx), dtype=INT) if rule is PartialRule.NONE else self._cut(b, rule)
-        if not cut.any():
+        if not np.count_nonzero(cut):
             return b
         v, c, s = self.v, b.c, b.side
         sel = cut > 0
@@ -159,7 +159,7 @@ class LiquidationEngine:
         if rule is PartialRule.SLICE:
             self.slice_until[p.idx] = v.tick + rb.slice_cooldown_s
         self.stats["partial"] += len(p.idx)
-        for k in np.flatnonzero(np.isin(p.idx, v.humans)):
+        for k in v.is_human[p.idx].nonzero()[0]:
             out.append(self._report(p, k, price, partial=True, lots=int(cut[k]), lost=int(fee[k] + slip[k]),
                                     fee=int(fee[k])))
         # the cut moved the price: only positions still at or below maintenance at the new mark go on
@@ -200,7 +200,7 @@ class LiquidationEngine:
     def _full(self, b: Batch, out: list) -> None:
         v, rb = self.v, self.v.rulebook
         self.stats["liquidations"] += len(b.idx)
-        humans = np.flatnonzero(np.isin(b.idx, v.humans))
+        humans = v.is_human[b.idx].nonzero()[0]
         lives = {int(b.idx[k]): v.ledger.open_lives.get((int(b.idx[k]), b.c)) for k in humans}
         fund_before = v.ledger.insurance_fund
         if rb.backstop is Backstop.INSURANCE_FUND:

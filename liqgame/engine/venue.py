@@ -46,6 +46,7 @@ class Venue:
         self.reason = "closed"  # why players' positions change size right now (their lives' outcome)
         watch = np.zeros(len(ledger.cash), dtype=bool)
         watch[humans] = True
+        self.is_human = watch  # by trader id
         for c, book in enumerate(books):
             book.watch(watch, lambda idx, old, new, c=c: self._lives(c, idx, old, new))
 
@@ -205,7 +206,7 @@ class Venue:
     def reallocate(self, c: int, idx, amounts) -> None:
         """Move a trader's own money between wallet and isolated margin (no journal cause)."""
         amounts = np.asarray(amounts, dtype=INT)
-        if not amounts.any():
+        if not np.count_nonzero(amounts):
             return
         np.add.at(self.ledger.cash, idx, -amounts)
         np.add.at(self.ledger.margin[c], idx, amounts)
