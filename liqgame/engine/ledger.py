@@ -338,13 +338,12 @@ class Ledger:
     def _attribute(self, h: int, cause: Cause, delta: int, by_group: np.ndarray,
                    contract: int | None = None) -> None:
         """Split human h's gain or loss over the groups on the other side, pro rata."""
-        own = self.trader_group[h]
-        side = by_group.copy()
-        side[own] = 0
+        side = by_group.tolist()  # a dozen groups, every second a player holds a position: Python ints
+        side[self.trader_group[h]] = 0
         # h lost (delta < 0): the money went to groups that gained; h gained: it came from losers
-        weights = np.where(side > 0, side, 0) if delta < 0 else np.where(side < 0, -side, 0)
-        if weights.sum() == 0:
+        weights = [x if x > 0 else 0 for x in side] if delta < 0 else [-x if x < 0 else 0 for x in side]
+        if sum(weights) == 0:
             return
-        shares = split_pro_rata(-delta, weights)
-        for g in np.flatnonzero(shares):
-            self._flow(h, cause, int(g), int(shares[g]), contract)
+        for g, share in enumerate(split_pro_rata(-delta, weights).tolist()):
+            if share:
+                self._flow(h, cause, g, share, contract)

@@ -152,9 +152,8 @@ class LiquidationEngine:
         price = v.market.trade(c, -s, int(cut.sum()), moves_price=v.market.impact_on)
         slip = s * cut * (b.mark - price)
         v.ledger.bulk(v.tick, Cause.SLIPPAGE, p.idx, -slip, p.pockets, POOL, contract=c)
-        with v.because("liquidated"):
-            v.books[c].apply_fill(p.idx, -s * cut, price)
-            v.books[c].apply_fill([POOL], [s * int(cut.sum())], price)
+        with v.because("liquidated"):  # the pool takes the other side in the same pass (it is never in p)
+            v.books[c].apply_fill(np.append(p.idx, POOL), np.append(-s * cut, s * int(cut.sum())), price)
         v.refresh_triggers(c, p.idx)
         if rule is PartialRule.SLICE:
             self.slice_until[p.idx] = v.tick + rb.slice_cooldown_s

@@ -26,6 +26,7 @@ the liquidation trigger there is exact (no float rounding decides who is liquida
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,6 +101,7 @@ class TierTable:
             assert diff % BP == 0, "tier floors must make cum an exact number of units"
             cum.append(diff // BP + cum[-1])
         self.cum = np.array(cum, dtype=INT)
+        self._floors, self._mmr_bp, self._cum = self.floors.tolist(), self.mmr_bp.tolist(), cum
         self.top_leverage = int(self.max_lev.max())
         self.notional_caps = np.array([self.max_notional(lev) for lev in range(self.top_leverage + 1)], dtype=INT)
 
@@ -109,6 +111,9 @@ class TierTable:
 
     def maintenance_bp(self, notional_units):
         """Maintenance margin times BP, exactly: ``N*mmr_bp - cum*BP``."""
+        if type(notional_units) is int:  # one position (a player's, every second): Python ints, no arrays
+            t = bisect.bisect_right(self._floors, notional_units) - 1
+            return notional_units * self._mmr_bp[t] - self._cum[t] * BP
         t = self.tier_of(notional_units)
         return _wide(notional_units, BP) * self.mmr_bp[t] - self.cum[t] * BP
 

@@ -173,17 +173,19 @@ class Venue:
         led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_close, CASH, counterparty, contract=c)
         # 3. the fee goes to the exchange: the closed part's share before the position closes,
         #    the opened part's after, so each position's life carries its own fees
-        fees = fee_units(adq * price, fee_ppm)
+        notional = adq * price
+        fees = fee_units(notional, fee_ppm)
         fee_close = np.minimum(fee_units(closing * price, fee_ppm), fees)
         led.bulk(self.tick, Cause.TRADING_FEE, idx, -fee_close, CASH, FEES, contract=c)
         if counterparty == POOL and fee_ppm:  # the market maker earns a rebate on the liquidity it provided
-            rebate = min(int(fee_units(adq * price, self.fees.pool_rebate_ppm).sum()), int(fees.sum()))
+            rebate = min(int(fee_units(notional, self.fees.pool_rebate_ppm).sum()), int(fees.sum()))
             led.transfer(self.tick, Cause.TRADING_FEE, FEES, POOL, rebate)
         # 4. sizes and entries, the counterparty's too (one pass: it is never among the traders)
         total = int(dq.sum())
         if total and counterparty >= 0:
             vwap = int(round(float((dq * price).sum()) / total))
-            book.apply_fill(np.r_[idx, counterparty], np.r_[dq, -total], np.r_[np.broadcast_to(price, dq.shape), vwap])
+            each = np.broadcast_to(price, dq.shape)
+            book.apply_fill(np.append(idx, counterparty), np.append(dq, -total), np.append(each, vwap))
         else:
             book.apply_fill(idx, dq, price)
         led.bulk(self.tick, Cause.TRADING_FEE, idx, -(fees - fee_close), CASH, FEES, contract=c)

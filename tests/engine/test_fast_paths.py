@@ -73,3 +73,28 @@ def test_bulk_with_one_pocket_for_all_equals_one_pocket_each():
     isolated = journal(lambda idx: 0)
     assert not np.array_equal(isolated[1], one[1])  # the margin pocket was used, not the wallet
     assert np.array_equal(isolated[0] + isolated[1].sum(axis=0), one[0] + one[1].sum(axis=0))
+
+
+def test_one_positions_maintenance_in_python_ints_equals_the_array_computation():
+    for rb in RULEBOOKS.values():
+        t = TierTable(rb.tiers)
+        notionals = [0, 1, *[int(f) + d for f in t.floors for d in (-1, 0, 1) if int(f) + d >= 0], 10**15]
+        scalar = [t.maintenance_bp(n) for n in notionals]
+        assert all(type(x) is int for x in scalar)
+        assert scalar == t.maintenance_bp(np.array(notionals, dtype=np.int64)).tolist()
+
+
+def test_split_pro_rata_on_few_weights_equals_the_array_computation():
+    from liqgame.engine.money import SMALL_SPLIT, split_pro_rata
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(1, SMALL_SPLIT + 1))
+        weights = rng.integers(0, 10**int(rng.integers(1, 12)), n)
+        weights[rng.random(n) < 0.3] = 0
+        if not weights.any():
+            continue
+        total = int(rng.integers(-10**9, 10**9))
+        padded = np.r_[weights, np.zeros(SMALL_SPLIT + 1 - n, dtype=np.int64)]  # zero weights never get a unit
+        few, many = split_pro_rata(total, weights), split_pro_rata(total, padded)
+        assert few.tolist() == many[:n].tolist() and int(few.sum()) == total
