@@ -102,12 +102,13 @@ class TierTable:
             cum.append(diff // BP + cum[-1])
         self.cum = np.array(cum, dtype=INT)
         self._floors, self._mmr_bp, self._cum = self.floors.tolist(), self.mmr_bp.tolist(), cum
+        self._next_floor = np.append(self.floors[1:], np.iinfo(INT).max)  # where each tier ends
         self.top_leverage = int(self.max_lev.max())
         self.notional_caps = np.array([self.max_notional(lev) for lev in range(self.top_leverage + 1)], dtype=INT)
 
     def tier_of(self, notional_units):
         """Tier index for a notional (scalar or array), in units."""
-        return np.searchsorted(self.floors, notional_units, side="right") - 1
+        return self.floors.searchsorted(notional_units, side="right") - 1  # the method skips np's dispatch
 
     def maintenance_bp(self, notional_units):
         """Maintenance margin times BP, exactly: ``N*mmr_bp - cum*BP``."""
@@ -177,7 +178,8 @@ class TierTable:
         that fit int64 (``_narrow``).
         """
         beyond = lp + np.sign(q)
-        ok = (np.minimum(lp, beyond) >= 0) & (self.tier_of(a * lp) == t) & (self.tier_of(a * beyond) == t)
+        low, high = np.minimum(lp, beyond), np.maximum(lp, beyond)  # notional grows with the price
+        ok = (low >= 0) & (a * low >= self.floors[t]) & (a * high < self._next_floor[t])  # both in tier t
         return bool((ok | (q == 0)).all())  # a flat row's value is never used (nor moved by _exact)
 
     def _lp(self, q, a, m, mark, t, narrow: bool):

@@ -184,8 +184,9 @@ class Venue:
         total = int(dq.sum())
         if total and counterparty >= 0:
             vwap = int(round(float((dq * price).sum()) / total))
-            each = np.broadcast_to(price, dq.shape)
-            book.apply_fill(np.append(idx, counterparty), np.append(dq, -total), np.append(each, vwap))
+            prices = np.empty(len(dq) + 1, dtype=INT)
+            prices[:-1], prices[-1] = price, vwap
+            book.apply_fill(np.append(idx, counterparty), np.append(dq, -total), prices)
         else:
             book.apply_fill(idx, dq, price)
         led.bulk(self.tick, Cause.TRADING_FEE, idx, -(fees - fee_close), CASH, FEES, contract=c)
@@ -217,4 +218,4 @@ class Venue:
 def _each(value, dtype, idx: np.ndarray) -> np.ndarray:
     """A per-trader setting given once for all or one per trader, as one array per trader."""
     arr = np.asarray(value, dtype=dtype)
-    return arr if arr.shape == idx.shape else np.broadcast_to(arr, idx.shape)
+    return arr if arr.shape == idx.shape else np.full(idx.shape, arr, dtype=dtype)  # np.broadcast_to is slow
