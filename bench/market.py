@@ -1,13 +1,16 @@
 """Market figures: tick time with the crowd at 10k/100k/1M, a simulated game day, the heatmap query.
 
-Targets (issue): ``liqgame simulate`` over 86,400 ticks (a game day at 1 s) with 10k traders
-<= 10 s on this 2-core machine; the heatmap over 100k positions <= 2 ms.
+Targets: ``liqgame simulate`` over 86,400 ticks (a game day at 1 s) with 10k traders <= 10 s on this
+2-core machine (issue 11), <= 3 s of CPU (issue 18: what 1,000 study runs in 5 minutes need); the
+heatmap over 100k positions <= 2 ms. The game day is timed as CPU time of the child process (other
+processes on a shared machine stretch the wall time, not that) and as wall time.
 Run: ``python bench/market.py`` (add ``--quick`` to skip the 1M build).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -40,10 +43,13 @@ def main() -> None:
     g = make_game(GameConfig(seed=1, scenario="long-squeeze", bots=100_000))
     g.run(60)
     print(f"heatmap, 100k positions, 48 buckets: {median_ms(g.heatmap, 200):.3f} ms (target <= 2 ms)")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), os.times()
     subprocess.run([sys.executable, "-m", "liqgame", "simulate", "--scenario", "calm", "--bots", "10000",
                     "--ticks", "86400", "--json"], check=True, stdout=subprocess.DEVNULL)
-    print(f"liqgame simulate, calm, 10k traders, 86,400 ticks: {time.perf_counter() - t0:.1f} s (target <= 10 s)")
+    wall, c1 = time.perf_counter() - t0, os.times()
+    cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    print(f"liqgame simulate, calm, 10k traders, 86,400 ticks: {cpu:.1f} s CPU (target <= 3 s), "
+          f"{wall:.1f} s wall (target <= 10 s)")
 
 
 if __name__ == "__main__":

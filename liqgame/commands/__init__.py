@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 
 from .. import __version__
-from . import lesson, play, replay, scores, serve, simulate, whatif
+from . import lesson, play, replay, scores, serve, simulate, study, whatif
 from .base import CliError, Parser, check_data_dir
 
 COMMANDS = {"play": play, "simulate": simulate, "scores": scores, "replay": replay, "whatif": whatif,
-            "lesson": lesson, "serve": serve}
+            "lesson": lesson, "serve": serve, "study": study}
 
 __all__ = ["CliError", "build_parser", "main"]
 

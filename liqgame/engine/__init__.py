@@ -21,7 +21,8 @@ from .market import CONTRACT_NAMES
 from .money import (TICKS_PER_USD, UNITS_PER_USD, fmt_usd, half_lots, lots_to_btc, plural, ticks_to_usd, to_lots,
                     to_ticks, to_units, units_to_usd, usd_to_btc_floor)
 from .orders import Preview
-from .report import CrowdTally, RunStats, crowd_result, flows_by_group, player_flows_by_group
+from .report import (CrowdLosses, CrowdTally, RunStats, crowd_balances, crowd_losses, crowd_result, flows_by_group,
+                     player_flows_by_group)
 from .rulebooks import DEFAULT_RULEBOOK, MAX_LEVERAGE, RULEBOOKS, Rulebook, get_rulebook
 from .scenarios import Scenario, ScenarioError, scenario_from_dict
 from .score import MIN_EXPOSURE, exposure_factor, rankable, score, score_breakdown
@@ -38,6 +39,7 @@ __all__ = [
     "TICKS_PER_USD", "UNITS_PER_USD", "fmt_usd", "half_lots", "lots_to_btc", "plural", "ticks_to_usd", "to_lots",
     "to_ticks", "to_units", "units_to_usd", "usd_to_btc_floor", "Preview",
     "CrowdTally", "RunStats", "crowd_result", "flows_by_group", "player_flows_by_group",
+    "CrowdLosses", "crowd_balances", "crowd_losses",
     "DEFAULT_RULEBOOK", "MAX_LEVERAGE", "RULEBOOKS", "Rulebook", "get_rulebook",
     "Scenario", "ScenarioError", "scenario_from_dict",
     "MIN_EXPOSURE", "exposure_factor", "rankable", "score", "score_breakdown",

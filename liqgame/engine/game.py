@@ -306,8 +306,8 @@ class Game:
         m = v.market
         book = v.books[PERP]
         self._momentum[self.tick % MOMENTUM_WINDOW_S] = m.index
-        momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
         if self.tick % CROWD_EVERY_S == 0:  # the crowd's orders arrive in batches of a few seconds
+            momentum = float(np.log(m.index / self._momentum[(self.tick + 1) % MOMENTUM_WINDOW_S]))
             cr.note_positions(book, self.tick)
             (openers, lots, lev), closers = cr.orders(v, PERP, momentum, m.predicted_funding_rate(), CROWD_EVERY_S,
                                                       self.tick, bias)
@@ -408,15 +408,16 @@ class Game:
         out = []
         for ps in self.players:
             for c in self._live_contracts():
-                view = self.position_risk(ps.trader, c)
-                if view is None:
+                q = int(self.venue.books[c].qty[ps.trader])
+                if q == 0:
                     ps.warned.discard(c)
                     continue
-                ratio = view["margin_ratio"]
+                ratio = self._margin_ratio(ps.trader, c, q)[2]  # the prices only when a call goes out
                 if ratio >= WARNING_RATIO and c not in ps.warned:
                     ps.warned.add(c)
                     out.append(ev.MarginCall(self.tick, ps.trader, CONTRACT_NAMES[c], ratio,
-                                             self.venue.market.mark(c) / 10, view["liquidation_price"]))
+                                             self.venue.market.mark(c) / 10,
+                                             self.position_risk(ps.trader, c)["liquidation_price"]))
                 elif ratio < REARM_RATIO:
                     ps.warned.discard(c)
         return out
@@ -455,18 +456,23 @@ class Game:
         q = int(book.qty[i])
         if q == 0:
             return None
-        v.settle(c)  # read at the mark the margin is settled at
-        mark = v.market.mark(c)
-        mm = int(v.tiers.maintenance(abs(q) * mark))
-        equity = v.backing(c, i)
-        if book.cross[i]:
-            ratio_equity, ratio_mm = int(v.ledger.cash[i]), v.cross_maintenance(i)
-        else:
-            ratio_equity, ratio_mm = equity, mm
-        ratio = float("inf") if ratio_equity <= 0 else ratio_mm / ratio_equity
+        mm, equity, ratio = self._margin_ratio(i, c, q)
         return {"qty": q, "margin": equity, "maintenance": mm, "margin_ratio": ratio,
                 "liquidation_price": ticks_to_usd(max(v.liquidation_ticks(c, i), 0)),
                 "bankruptcy_price": ticks_to_usd(max(v.bankruptcy_ticks(c, i), 0))}
+
+    def _margin_ratio(self, i: int, c: int, q: int) -> tuple[int, int, float]:
+        """(maintenance, margin, margin ratio) of trader i's position of ``q`` lots in c: the margin
+        call's test every second, without the liquidation and bankruptcy prices."""
+        v = self.venue
+        v.settle(c)  # read at the mark the margin is settled at
+        mm = int(v.tiers.maintenance(abs(q) * v.market.mark(c)))
+        equity = v.backing(c, i)
+        if v.books[c].cross[i]:
+            ratio_equity, ratio_mm = int(v.ledger.cash[i]), v.cross_maintenance(i)
+        else:
+            ratio_equity, ratio_mm = equity, mm
+        return mm, equity, float("inf") if ratio_equity <= 0 else ratio_mm / ratio_equity
 
     def snapshot(self):
         """An immutable view for the UI (see :mod:`snapshot`)."""

@@ -165,7 +165,7 @@ class Ledger:
         """Everything a party owns: wallet plus isolated margins (or the system balance)."""
         if party < 0:
             return int(self.system[SYSTEM_PARTY[party]])
-        return int(self.cash[party]) + int(self.margin[:, party].sum())
+        return int(self.cash[party]) + sum(self.margin[:, party].tolist())  # two contracts: no reduction call
 
     def group_of(self, party: int) -> int:
         return -party - 1 if party < 0 else int(self.trader_group[party])
@@ -182,6 +182,19 @@ class Ledger:
             self.cash[party] += amount
         else:
             self.margin[pocket, party] += amount
+
+    def _add_to_pockets(self, idx: np.ndarray, amounts: np.ndarray, pockets) -> None:
+        """``amounts[k]`` into trader ``idx[k]``'s pocket ``pockets[k]`` (CASH or a contract's margin)."""
+        pockets = np.asarray(pockets, dtype=INT)
+        if pockets.ndim == 0 or not np.count_nonzero(pockets != pockets[0]):  # one pocket for all: no sorting out
+            pocket = int(pockets) if pockets.ndim == 0 else int(pockets[0])
+            np.add.at(self.cash if pocket == CASH else self.margin[pocket], idx, amounts)
+            return
+        in_cash = pockets == CASH
+        np.add.at(self.cash, idx[in_cash], amounts[in_cash])
+        for c in np.unique(pockets[~in_cash]):
+            sel = pockets == c
+            np.add.at(self.margin[c], idx[sel], amounts[sel])
 
     # ----------------------------------------------------------------- moves
     def deposit(self, tick: int, party: int, amount: int) -> None:
@@ -230,25 +243,21 @@ class Ledger:
              counterparty: int, counter_pocket: int = CASH, contract: int | None = None) -> None:
         """Many traders pay (negative amount) or receive (positive) against one counterparty.
 
-        ``pockets[k]`` is CASH or the contract whose isolated margin trader ``idx[k]`` uses;
-        ``contract`` names the positions the money belongs to (for the players' position lives).
+        ``pockets[k]`` is CASH or the contract whose isolated margin trader ``idx[k]`` uses (one
+        pocket for all may be given once); ``contract`` names the positions the money belongs to
+        (for the players' position lives).
         """
         idx = np.asarray(idx, dtype=INT)
         amounts = np.asarray(amounts, dtype=INT)
         if len(idx) == 0:
             return
-        pockets = np.asarray(pockets, dtype=INT)
-        in_cash = pockets == CASH
-        np.add.at(self.cash, idx[in_cash], amounts[in_cash])
-        for c in np.unique(pockets[~in_cash]):
-            sel = pockets == c
-            np.add.at(self.margin[c], idx[sel], amounts[sel])
+        self._add_to_pockets(idx, amounts, pockets)
         total = int(amounts.sum())
         self._add(counterparty, counter_pocket, -total)
         gc = self.group_of(counterparty)
         np.add.at(self.net[:, cause], self.trader_group[idx], amounts)
         self.net[gc, cause] -= total
-        for k in np.flatnonzero(self._is_human[idx]):
+        for k in self._is_human[idx].nonzero()[0]:
             h, a = int(idx[k]), int(amounts[k])
             if a:
                 self._flow(h, cause, gc, -a, contract)
@@ -268,12 +277,7 @@ class Ledger:
         if len(src) == 0:
             return
         for who, pockets, sign in ((src, src_pockets, -1), (dst, dst_pockets, 1)):
-            pockets = np.asarray(pockets, dtype=INT)
-            in_cash = pockets == CASH
-            np.add.at(self.cash, who[in_cash], sign * amounts[in_cash])
-            for c in np.unique(pockets[~in_cash]):
-                sel = pockets == c
-                np.add.at(self.margin[c], who[sel], sign * amounts[sel])
+            self._add_to_pockets(who, sign * amounts, pockets)
             np.add.at(self.net[:, cause], self.trader_group[who], sign * amounts)
         for k in np.flatnonzero(self._is_human[src] | self._is_human[dst]):
             s, d, a = int(src[k]), int(dst[k]), int(amounts[k])
@@ -285,11 +289,11 @@ class Ledger:
                 self._flow(d, cause, self.group_of(s), -a, contract)
             self.detail.append(Transfer(tick, cause, s, d, a))
 
-    def zero_sum(self, tick: int, cause: Cause, deltas: np.ndarray, pockets_cash: np.ndarray,
+    def zero_sum(self, tick: int, cause: Cause, deltas: np.ndarray, pockets_cash,
                  contract: int, dust: int = 0, by_group: np.ndarray | None = None) -> None:
         """Apply whole-array deltas that sum to zero (variation margin, funding).
 
-        ``deltas`` has one entry per trader; ``pockets_cash`` lists the traders whose
+        ``deltas`` has one entry per trader; ``pockets_cash`` lists the (few) traders whose
         position in ``contract`` is cross margin (their money is in the wallet).  Rounding
         left over by a pro-rata payment (``dust``, >= 0) goes to the dust account.
         ``by_group`` (the per-group sums of ``deltas``) may be passed when the caller knows
@@ -298,7 +302,7 @@ class Ledger:
         if by_group is None:
             by_group = np.zeros(len(self.group_names), dtype=INT)
             by_group[self._block_groups] = np.add.reduceat(deltas, self._block_starts)  # one block per group
-        total = int(by_group.sum())
+        total = sum(by_group.tolist())  # a dozen groups: cheaper than a reduction call
         if total + dust != 0 or dust < 0:
             raise AssertionError(f"{cause.name} deltas do not sum to zero ({total} + dust {dust})")
         if dust:
@@ -309,10 +313,11 @@ class Ledger:
             d = int(deltas[h])
             if d:
                 self._attribute(h, cause, d, by_group, contract)
-        cross_vals = deltas[pockets_cash]
-        self.cash[pockets_cash] += cross_vals
         self.margin[contract] += deltas
-        self.margin[contract, pockets_cash] -= cross_vals
+        for i in pockets_cash:  # a handful (the pool, players): scalar moves beat fancy indexing
+            d = deltas[i]
+            self.cash[i] += d
+            self.margin[contract, i] -= d
 
     # ----------------------------------------------------------------- journal helpers
     def _flow(self, h: int, cause: Cause, other_group: int, out: int, contract: int | None = None) -> None:
@@ -333,13 +338,12 @@ class Ledger:
     def _attribute(self, h: int, cause: Cause, delta: int, by_group: np.ndarray,
                    contract: int | None = None) -> None:
         """Split human h's gain or loss over the groups on the other side, pro rata."""
-        own = self.trader_group[h]
-        side = by_group.copy()
-        side[own] = 0
+        side = by_group.tolist()  # a dozen groups, every second a player holds a position: Python ints
+        side[self.trader_group[h]] = 0
         # h lost (delta < 0): the money went to groups that gained; h gained: it came from losers
-        weights = np.where(side > 0, side, 0) if delta < 0 else np.where(side < 0, -side, 0)
-        if weights.sum() == 0:
+        weights = [x if x > 0 else 0 for x in side] if delta < 0 else [-x if x < 0 else 0 for x in side]
+        if sum(weights) == 0:
             return
-        shares = split_pro_rata(-delta, weights)
-        for g in np.flatnonzero(shares):
-            self._flow(h, cause, int(g), int(shares[g]), contract)
+        for g, share in enumerate(split_pro_rata(-delta, weights).tolist()):
+            if share:
+                self._flow(h, cause, g, share, contract)

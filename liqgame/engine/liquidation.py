@@ -100,7 +100,7 @@ class LiquidationEngine:
         v.settle(c)
         if len(v.books[c].triggered(v.market.mark(c))):
             return True
-        return any(i != POOL and v.cross_due(i) for i in v.cross_positions(c).tolist())
+        return any(i != POOL and v.cross_due(i) for i in v.cross_ids(c))
 
     def _due(self, c: int, side: int, among: np.ndarray | None = None) -> Batch | None:
         """Positions of ``side`` at or below maintenance at the current mark (settled first)."""
@@ -141,7 +141,7 @@ class LiquidationEngine:
         """Close part of each position by the rulebook's rule; return what is still due."""
         rule = self.v.rulebook.partial
         cut = np.zeros(len(b.idx), dtype=INT) if rule is PartialRule.NONE else self._cut(b, rule)
-        if not cut.any():
+        if not np.count_nonzero(cut):
             return b
         v, c, s = self.v, b.c, b.side
         sel = cut > 0
@@ -152,14 +152,13 @@ class LiquidationEngine:
         price = v.market.trade(c, -s, int(cut.sum()), moves_price=v.market.impact_on)
         slip = s * cut * (b.mark - price)
         v.ledger.bulk(v.tick, Cause.SLIPPAGE, p.idx, -slip, p.pockets, POOL, contract=c)
-        with v.because("liquidated"):
-            v.books[c].apply_fill(p.idx, -s * cut, price)
-            v.books[c].apply_fill([POOL], [s * int(cut.sum())], price)
+        with v.because("liquidated"):  # the pool takes the other side in the same pass (it is never in p)
+            v.books[c].apply_fill(np.append(p.idx, POOL), np.append(-s * cut, s * int(cut.sum())), price)
         v.refresh_triggers(c, p.idx)
         if rule is PartialRule.SLICE:
             self.slice_until[p.idx] = v.tick + rb.slice_cooldown_s
         self.stats["partial"] += len(p.idx)
-        for k in np.flatnonzero(np.isin(p.idx, v.humans)):
+        for k in v.is_human[p.idx].nonzero()[0]:
             out.append(self._report(p, k, price, partial=True, lots=int(cut[k]), lost=int(fee[k] + slip[k]),
                                     fee=int(fee[k])))
         # the cut moved the price: only positions still at or below maintenance at the new mark go on
@@ -200,7 +199,7 @@ class LiquidationEngine:
     def _full(self, b: Batch, out: list) -> None:
         v, rb = self.v, self.v.rulebook
         self.stats["liquidations"] += len(b.idx)
-        humans = np.flatnonzero(np.isin(b.idx, v.humans))
+        humans = v.is_human[b.idx].nonzero()[0]
         lives = {int(b.idx[k]): v.ledger.open_lives.get((int(b.idx[k]), b.c)) for k in humans}
         fund_before = v.ledger.insurance_fund
         if rb.backstop is Backstop.INSURANCE_FUND:

@@ -112,6 +112,7 @@ class Market:
         self.liquidity = Liquidity(params.liquidity, params.book.depth_btc, normal_var,
                                    params.pool_usd / params.start_price)
         self._permanent = 0.0  # log of the permanent impact factor
+        self._permanent_factor = 1.0  # its exp
         self._index = params.start_price
         self.impact_on = impact_on
         self.forced = False  # set by the game while liquidation orders trade
@@ -136,7 +137,7 @@ class Market:
     # ------------------------------------------------------------------ prices
     @property
     def fair_value(self) -> float:
-        return self.process.price * math.exp(self.permanent) * (1.0 + self.spot.disp)
+        return self.process.price * self._permanent_factor * (1.0 + self.spot.disp)
 
     @property
     def permanent(self) -> float:
@@ -145,6 +146,7 @@ class Market:
     @permanent.setter
     def permanent(self, value: float) -> None:
         self._permanent = value
+        self._permanent_factor = math.exp(value)  # changes with trades only; the index is read every tick
         self._refresh_index()
 
     @property
@@ -190,11 +192,13 @@ class Market:
         self.carry = min(max(p.quarterly_carry + p.carry_sensitivity * (log_index - self._log_avg), lo), hi)
         self.contracts[QUARTERLY].fair_basis = self.carry * max(p.quarterly_expiry_s - self.t, 0) / SECONDS_PER_YEAR
 
-    def _contract_disp(self, c: int, flow: float) -> float:
-        """Displacement of contract c by a recent flow, against the book on the flow's side."""
+    def _contract_disp(self, c: int, flow: float, inventory: int | None = None) -> float:
+        """Displacement of contract c by a recent flow, against the book on the flow's side (``inventory``:
+        the pool's position in c, when the caller has read it already)."""
         if not flow:
             return 0.0
-        return flow_impact(self.p.book, flow, self.liquidity.depth(1 if flow > 0 else -1, self.pool_inventory(c)))
+        inventory = self.pool_inventory(c) if inventory is None else inventory
+        return flow_impact(self.p.book, flow, self.liquidity.depth(1 if flow > 0 else -1, inventory))
 
     def _spot_disp(self, flow: float) -> float:
         liq = self.liquidity
@@ -205,10 +209,12 @@ class Market:
         liq = self.liquidity
         self.arb = self.p.book.arbitrage * liq.level ** 0.25
         self.contracts[PERP].own = 1.0 - self.arb
-        self.contracts[PERP].lean = liq.skew(self.pool_inventory(PERP))
+        inventory = self.pool_inventory(PERP)
+        self.contracts[PERP].lean = liq.skew(inventory)
         self.spot.disp = self._spot_disp(self.spot.flow)
-        for c, k in enumerate(self.contracts):
-            k.disp = self._contract_disp(c, k.flow)
+        perp, quarterly = self.contracts
+        perp.disp = self._contract_disp(PERP, perp.flow, inventory)
+        quarterly.disp = self._contract_disp(QUARTERLY, quarterly.flow)
         self._refresh_index()
 
     def _reprice(self, smooth: bool) -> float:

@@ -89,8 +89,8 @@ class PositionBook:
 
     def _notify(self, idx, old, new) -> None:
         if self._watched is not None:
-            sel = self._watched[idx] & (old != new)
-            if sel.any():
+            sel = (self._watched[idx] & (old != new)).nonzero()[0]
+            if len(sel):
                 self._on_change(idx[sel], old[sel], new[sel])
 
     @property
@@ -112,8 +112,10 @@ class PositionBook:
         idx = np.atleast_1d(np.asarray(idx, dtype=INT))
         if len(idx) == 0:
             return
-        iso = idx[~self.cross[idx]]
-        self.liq.unset(idx[self.cross[idx]])
+        cross = self.cross[idx]
+        iso = idx[~cross]
+        if np.count_nonzero(cross):
+            self.liq.unset(idx[cross])
         q = self.qty[iso]
         lp = self.tiers.liquidation_ticks(q, margin[iso], mark)
         self.liq.set(iso, np.where(q > 0, lp, NO_LONG_TRIGGER), np.where(q < 0, lp, NO_SHORT_TRIGGER))
@@ -149,17 +151,20 @@ class PositionBook:
         """
         idx = np.atleast_1d(np.asarray(idx, dtype=INT))
         dq = np.atleast_1d(np.asarray(dq, dtype=INT))
-        price = np.broadcast_to(np.asarray(price_ticks, dtype=np.float64), dq.shape)
-        old = self.qty[idx].copy()
+        price = np.asarray(price_ticks, dtype=np.float64)  # one for all or one each: numpy broadcasts
+        old = self.qty[idx]  # (fancy indexing copies)
         new = old + dq
-        same = (old == 0) | (np.sign(old) == np.sign(dq))
-        flipped = (np.sign(new) != np.sign(old)) & (old != 0) & (new != 0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            avg = (self.entry[idx] * np.abs(old) + price * np.abs(dq)) / np.abs(new)
-        entry = np.where(same, avg, np.where(flipped, price, self.entry[idx]))
+        s_old, s_new = np.sign(old), np.sign(new)
+        same = (old == 0) | (s_old == np.sign(dq))
+        flipped = s_old * s_new < 0
+        before = self.entry[idx]
+        size = np.abs(new)
+        # a row closed to 0 would divide by zero: its entry is set to 0 below whatever this gives
+        avg = (before * np.abs(old) + price * np.abs(dq)) / np.where(size == 0, 1, size)
+        entry = np.where(same, avg, np.where(flipped, price, before))
         self.entry[idx] = np.where(new == 0, 0.0, entry)
         self.qty[idx] = new
         np.add.at(self.group_qty, self.trader_group[idx], new - old)
-        self.ever_open = self.ever_open or bool(new.any())
+        self.ever_open = self.ever_open or np.count_nonzero(new) > 0
         self._notify(idx, old, new)
         return old

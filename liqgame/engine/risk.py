@@ -26,6 +26,7 @@ the liquidation trigger there is exact (no float rounding decides who is liquida
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,15 +101,20 @@ class TierTable:
             assert diff % BP == 0, "tier floors must make cum an exact number of units"
             cum.append(diff // BP + cum[-1])
         self.cum = np.array(cum, dtype=INT)
+        self._floors, self._mmr_bp, self._cum = self.floors.tolist(), self.mmr_bp.tolist(), cum
+        self._next_floor = np.append(self.floors[1:], np.iinfo(INT).max)  # where each tier ends
         self.top_leverage = int(self.max_lev.max())
         self.notional_caps = np.array([self.max_notional(lev) for lev in range(self.top_leverage + 1)], dtype=INT)
 
     def tier_of(self, notional_units):
         """Tier index for a notional (scalar or array), in units."""
-        return np.searchsorted(self.floors, notional_units, side="right") - 1
+        return self.floors.searchsorted(notional_units, side="right") - 1  # the method skips np's dispatch
 
     def maintenance_bp(self, notional_units):
         """Maintenance margin times BP, exactly: ``N*mmr_bp - cum*BP``."""
+        if type(notional_units) is int:  # one position (a player's, every second): Python ints, no arrays
+            t = bisect.bisect_right(self._floors, notional_units) - 1
+            return notional_units * self._mmr_bp[t] - self._cum[t] * BP
         t = self.tier_of(notional_units)
         return _wide(notional_units, BP) * self.mmr_bp[t] - self.cum[t] * BP
 
@@ -145,23 +151,52 @@ class TierTable:
         m = np.asarray(margin, dtype=INT)
         a = np.abs(q)
         t = self.tier_of(a * mark)
-        for _ in range(4):
-            lp = self._lp(q, a, m, mark, t)
+        narrow = self._narrow(a, m, mark)
+        lp = self._lp(q, a, m, mark, t, narrow)
+        if narrow and self._inside_tier(q, a, lp, t):
+            return lp  # the common case: the closed form is already the exact boundary
+        for _ in range(3):  # the tier of the notional at the trigger itself
             t2 = self.tier_of(a * np.clip(lp, 0, MAX_PRICE_TICKS))
             if np.array_equal(t2, t):
                 break
             t = t2
+            lp = self._lp(q, a, m, mark, t, narrow)
         return self._exact(q, a, m, mark, lp)
 
-    def _lp(self, q, a, m, mark, t):
+    @staticmethod
+    def _narrow(a, m, mark) -> bool:
+        """The closed form's products fit int64 (false only near the engine's bounds)."""
+        return not len(a) or (int(a.max()) * int(mark) + int(np.abs(m).max())) < 2**62 // BP
+
+    def _inside_tier(self, q, a, lp, t) -> bool:
+        """Whether every trigger and the price one tick beyond it lie at or above 0 in tier ``t``.
+
+        Then, with the tier fixed, :meth:`_lp`'s floor (long) or ceiling (short) is exactly the
+        last price where :meth:`liquidatable` holds, and neither the tier loop nor :meth:`_exact`
+        would move it: checking this is a handful of array calls instead of some eighty
+        (refreshing the triggers of every crowd fill is on the hot path). Only for products
+        that fit int64 (``_narrow``).
+        """
+        beyond = lp + np.sign(q)
+        low, high = np.minimum(lp, beyond), np.maximum(lp, beyond)  # notional grows with the price
+        ok = (low >= 0) & (a * low >= self.floors[t]) & (a * high < self._next_floor[t])  # both in tier t
+        return bool((ok | (q == 0)).all())  # a flat row's value is never used (nor moved by _exact)
+
+    def _lp(self, q, a, m, mark, t, narrow: bool):
+        """The closed form in tier ``t``, exact (floor for longs, ceiling for shorts)::
+
+            long:  p <= (a*mark - M - cum) * BP / (a*(BP - mmr))
+            short: p >= (a*mark + M + cum) * BP / (a*(BP + mmr))
+
+        written once with s = +1/-1 (a flat row takes the short form, its value is never used).
+        """
         mmr, cum = self.mmr_bp[t], self.cum[t]
-        if len(a) and (int(a.max()) * int(mark) + int(np.abs(m).max())) >= 2**62 // BP:
+        if not narrow:
             a, m, mmr, cum = (_wide(np.asarray(x), 2**62) for x in (a, m, mmr, cum))
-        safe_a = np.where(a == 0, 1, a)
-        # long: p <= (a*mark - M - cum) * BP / (a*(BP - mmr));  short: p >= (a*mark + M + cum)*BP/(a*(BP + mmr))
-        long_lp = ((a * mark - m - cum) * BP) // (safe_a * (BP - mmr))
-        short_lp = ceil_div((a * mark + m + cum) * BP, safe_a * (BP + mmr))
-        return np.where(q > 0, long_lp, short_lp).astype(INT)
+        s = np.where(q > 0, 1, -1)
+        num = (a * mark - s * (m + cum)) * BP
+        den = np.where(a == 0, 1, a) * (BP - s * mmr)
+        return (s * ((s * num) // den)).astype(INT)  # s * floor(s * x) is floor(x) for longs, ceil(x) for shorts
 
     def _exact(self, q, a, m, mark, lp):
         """Nudge each trigger so that it is the boundary of the exact rule (tier edges round)."""

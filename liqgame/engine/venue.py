@@ -39,12 +39,14 @@ class Venue:
         self.fees = fees
         self.humans = humans
         self.cross_candidates = np.array([POOL, *humans], dtype=INT)  # only these may use cross margin
+        self._cross_candidates = self.cross_candidates.tolist()
         self.settled = [market.mark(c) for c in range(len(books))]
         self._vm_buffer = np.empty(len(ledger.cash), dtype=INT)
         self.tick = 0
         self.reason = "closed"  # why players' positions change size right now (their lives' outcome)
         watch = np.zeros(len(ledger.cash), dtype=bool)
         watch[humans] = True
+        self.is_human = watch  # by trader id
         for c, book in enumerate(books):
             book.watch(watch, lambda idx, old, new, c=c: self._lives(c, idx, old, new))
 
@@ -68,9 +70,13 @@ class Venue:
 
     # ------------------------------------------------------------------ views
     def cross_positions(self, c: int) -> np.ndarray:
-        book = self.books[c]
-        cand = self.cross_candidates
-        return cand[book.cross[cand] & (book.qty[cand] != 0)]
+        return np.array(self.cross_ids(c), dtype=INT)
+
+    def cross_ids(self, c: int) -> list[int]:
+        """Traders whose position in c uses cross margin (the pool, players): a handful, read every tick,
+        so a Python loop over the candidates beats three array calls."""
+        cross, qty = self.books[c].cross, self.books[c].qty
+        return [i for i in self._cross_candidates if cross[i] and qty[i]]
 
     def position_margin(self, c: int, idx) -> np.ndarray:
         """Money backing positions ``idx``: isolated margin, or for cross the trader's wallet."""
@@ -132,7 +138,7 @@ class Venue:
         book = self.books[c]
         if dp and book.ever_open:
             deltas = np.multiply(book.qty, dp, out=self._vm_buffer)  # no 8 MB allocation per tick at 1M
-            self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, deltas, self.cross_positions(c), c,
+            self.ledger.zero_sum(self.tick, Cause.VARIATION_MARGIN, deltas, self.cross_ids(c), c,
                                  by_group=book.group_qty * dp)
         self.settled[c] = m
 
@@ -146,52 +152,54 @@ class Venue:
         """
         idx = np.atleast_1d(np.asarray(idx, dtype=INT))
         dq = np.atleast_1d(np.asarray(dq, dtype=INT))
-        price = np.broadcast_to(np.asarray(price, dtype=INT), dq.shape)
+        price = np.asarray(price, dtype=INT)  # one price for all, or one each: numpy broadcasts either
         self.settle(c)  # positions must be marked at the mark the fill is settled against
         book, led, m = self.books[c], self.ledger, self.market.mark(c)
         q = book.qty[idx]
         aq, adq = np.abs(q), np.abs(dq)
-        closing = np.where((q != 0) & (np.sign(q) != np.sign(dq)), np.minimum(aq, adq), 0)
+        unit, side = np.sign(dq), np.sign(q)
+        closing = np.where((q != 0) & (side != unit), np.minimum(aq, adq), 0)
         opening = adq - closing
-        iso_old = ~book.cross[idx]
         # 1. the closed part's share of isolated margin goes back to the wallet
         marg = led.margin[c, idx]
         safe = np.where(aq == 0, 1, aq)
-        rel = np.where(iso_old & (closing > 0), np.where(closing == aq, marg, marg * closing // safe), 0)
+        rel = np.where(~book.cross[idx] & (closing > 0), np.where(closing == aq, marg, marg * closing // safe), 0)
         self.reallocate(c, idx, -rel)
         # 2. fill price vs mark is settled with the counterparty: the closed part's difference
         #    is realised in the wallet, the opened part's is the new position's unrealised P&L
         #    (its isolated margin starts at IM + q*(mark - fill), as on a real venue)
-        unit = np.sign(dq)
         slip_close = unit * closing * (price - m)
         slip_open = unit * opening * (price - m)
-        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_close, np.full(len(idx), CASH), counterparty, contract=c)
+        led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_close, CASH, counterparty, contract=c)
         # 3. the fee goes to the exchange: the closed part's share before the position closes,
         #    the opened part's after, so each position's life carries its own fees
-        fees = fee_units(adq * price, fee_ppm)
+        notional = adq * price
+        fees = fee_units(notional, fee_ppm)
         fee_close = np.minimum(fee_units(closing * price, fee_ppm), fees)
-        led.bulk(self.tick, Cause.TRADING_FEE, idx, -fee_close, np.full(len(idx), CASH), FEES, contract=c)
+        led.bulk(self.tick, Cause.TRADING_FEE, idx, -fee_close, CASH, FEES, contract=c)
         if counterparty == POOL and fee_ppm:  # the market maker earns a rebate on the liquidity it provided
-            rebate = min(int(fee_units(adq * price, self.fees.pool_rebate_ppm).sum()), int(fees.sum()))
+            rebate = min(int(fee_units(notional, self.fees.pool_rebate_ppm).sum()), int(fees.sum()))
             led.transfer(self.tick, Cause.TRADING_FEE, FEES, POOL, rebate)
-        # 4. sizes and entries, the counterparty's too
-        book.apply_fill(idx, dq, price)
+        # 4. sizes and entries, the counterparty's too (one pass: it is never among the traders)
         total = int(dq.sum())
         if total and counterparty >= 0:
             vwap = int(round(float((dq * price).sum()) / total))
-            book.apply_fill([counterparty], [-total], vwap)
-        led.bulk(self.tick, Cause.TRADING_FEE, idx, -(fees - fee_close), np.full(len(idx), CASH), FEES, contract=c)
+            prices = np.empty(len(dq) + 1, dtype=INT)
+            prices[:-1], prices[-1] = price, vwap
+            book.apply_fill(np.append(idx, counterparty), np.append(dq, -total), prices)
+        else:
+            book.apply_fill(idx, dq, price)
+        led.bulk(self.tick, Cause.TRADING_FEE, idx, -(fees - fee_close), CASH, FEES, contract=c)
         # 5. positions opened from flat (or flipped) take the requested mode and leverage
-        fresh = (opening > 0) & (np.sign(q) != np.sign(dq))
+        fresh = (opening > 0) & (side != unit)
         if leverage is not None:
-            book.leverage[idx[fresh]] = np.broadcast_to(np.asarray(leverage, dtype=INT), idx.shape)[fresh]
+            book.leverage[idx[fresh]] = _each(leverage, INT, idx)[fresh]
         if cross is not None:
-            book.cross[idx[fresh]] = np.broadcast_to(np.asarray(cross, dtype=bool), idx.shape)[fresh]
+            book.cross[idx[fresh]] = _each(cross, bool, idx)[fresh]
         # 6. initial margin of the opened part moves into isolated margin, which then pays
         #    the opened part's fill-vs-mark difference
         iso_new = ~book.cross[idx]
-        lev = book.leverage[idx]
-        im = np.where(iso_new, ceil_div(opening * price, lev), 0)
+        im = np.where(iso_new, ceil_div(opening * price, book.leverage[idx]), 0)
         self.reallocate(c, idx, im)
         pockets = np.where(iso_new, c, CASH)
         led.bulk(self.tick, Cause.SLIPPAGE, idx, -slip_open, pockets, counterparty, contract=c)
@@ -201,7 +209,13 @@ class Venue:
     def reallocate(self, c: int, idx, amounts) -> None:
         """Move a trader's own money between wallet and isolated margin (no journal cause)."""
         amounts = np.asarray(amounts, dtype=INT)
-        if not amounts.any():
+        if not np.count_nonzero(amounts):
             return
         np.add.at(self.ledger.cash, idx, -amounts)
         np.add.at(self.ledger.margin[c], idx, amounts)
+
+
+def _each(value, dtype, idx: np.ndarray) -> np.ndarray:
+    """A per-trader setting given once for all or one per trader, as one array per trader."""
+    arr = np.asarray(value, dtype=dtype)
+    return arr if arr.shape == idx.shape else np.full(idx.shape, arr, dtype=dtype)  # np.broadcast_to is slow
