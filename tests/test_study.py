@@ -1,7 +1,6 @@
 """``liqgame study``: the same rows whatever runs them, resuming, refusing, and bad arguments."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

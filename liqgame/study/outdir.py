@@ -55,8 +55,7 @@ class OutputDir:
             self._check_manifest()
             self.rows = self._read_rows()
             self._rewrite()  # drops a torn last line, makes the CSV agree with the JSON lines
-            self._files = (open(self.path / JSONL, "a", encoding="utf-8"),
-                           open(self.path / CSV, "a", encoding="utf-8"))
+            self._files = self._append()
         except BaseException:
             self.close()  # a refused directory is left as it was, and unlocked
             raise
@@ -143,8 +142,12 @@ class OutputDir:
         if self._files:  # reopen: the old handles point at the replaced files
             for f in self._files:
                 f.close()
-            self._files = (open(self.path / JSONL, "a", encoding="utf-8"),
-                           open(self.path / CSV, "a", encoding="utf-8"))
+            self._files = self._append()
+
+    def _append(self):
+        """The two row files, open for appending until close(): rows are flushed as runs finish."""
+        return (open(self.path / JSONL, "a", encoding="utf-8"),  # noqa: SIM115 - held open across runs
+                open(self.path / CSV, "a", encoding="utf-8"))  # noqa: SIM115
 
     def _write(self, name: str, text: str) -> None:
         try:
