@@ -17,6 +17,7 @@ import numpy as np
 
 from .money import INT, UNITS_PER_USD
 from .positions import NO_LONG_TRIGGER, NO_SHORT_TRIGGER, Triggers
+from .data import asset_json
 from .rulebooks import MAX_LEVERAGE
 
 
@@ -34,21 +35,15 @@ class Persona:
     holds_hours: float  # mean holding time
 
 
-PERSONAS = {
-    p.name: p
-    for p in (
-        Persona("cautious", 2, 5, 0.3, 5_000, "random", 0.6, 0.05, 0.5, 24.0),
-        Persona("swing", 5, 15, 0.2, 5_000, "random", 0.5, 0.03, 1.0, 8.0),
-        Persona("degen", 25, 100, 0.02, 500, "random", 0.5, 0.005, 3.0, 0.5),
-        Persona("trend", 5, 20, 0.2, 3_000, "trend", 0.6, 0.02, 2.0, 3.0),
-        Persona("mean-reverter", 3, 10, 0.2, 3_000, "contrarian", 0.5, 0.03, 1.0, 4.0),
-        Persona("funding-farmer", 1, 3, 0.5, 20_000, "funding", 0.0, 0.0, 0.3, 48.0),
-        Persona("whale", 2, 5, 0.2, 500_000, "random", 0.3, 0.08, 0.2, 24.0),
-    )
-}
+def persona_from_dict(d: dict) -> Persona:
+    lo, hi = d["leverage"]
+    return Persona(d["name"], int(lo), int(hi), d["stake"], d["deposit_usd"], d["style"], d["stop_prob"],
+                   d["stop_move"], d["acts_per_hour"], d["holds_hours"])
 
-DEFAULT_MIX = {"cautious": 0.28, "swing": 0.25, "degen": 0.2, "trend": 0.12, "mean-reverter": 0.08,
-               "funding-farmer": 0.05, "whale": 0.02}
+
+_DATA = asset_json("personas.json")  # assets/personas.json: who the crowd is
+PERSONAS = {p.name: p for p in map(persona_from_dict, _DATA["personas"])}
+DEFAULT_MIX = {k: float(v) for k, v in _DATA["default_mix"].items()}
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,10 @@ no-backstop         no fund at all (Binance brackets): closed in the market, the
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
-from importlib import resources
 
+from .data import asset_json
 from .risk import Tier
 
 
@@ -121,11 +120,7 @@ def rulebook_from_dict(d: dict, tables: dict[str, tuple[Tier, ...]]) -> Rulebook
         raise VenueDataError(f"rulebook {d.get('name', '?')!r}: {e!r}") from None
 
 
-def _load() -> dict:
-    return json.loads((resources.files("liqgame.assets") / "venues.json").read_text(encoding="utf-8"))
-
-
-_DATA = _load()
+_DATA = asset_json("venues.json")
 TIER_TABLES: dict[str, tuple[Tier, ...]] = {k: _tiers(k, v) for k, v in _DATA["tier_tables"].items()}
 BINANCE_BTCUSDT = TIER_TABLES["binance-btcusdt"]
 HYPERLIQUID_BTC = TIER_TABLES["hyperliquid-btc"]

@@ -1,4 +1,4 @@
-"""The venues are data (assets/venues.json): every rulebook, tier table and fee comes from the file."""
+"""The engine's numbers are data: venues (assets/venues.json) and the crowd's personas (assets/personas.json)."""
 
 from __future__ import annotations
 
@@ -46,3 +46,14 @@ def test_a_bad_rulebook_entry_is_named(change, words):
     with pytest.raises(VenueDataError, match="insurance-first") as e:
         rulebook_from_dict(entry, TIER_TABLES)
     assert words in str(e.value)
+
+
+def test_the_crowd_is_the_personas_file():
+    from liqgame.engine.bots import DEFAULT_MIX, PERSONAS
+    from liqgame.engine.data import asset_json
+
+    d = asset_json("personas.json")
+    assert [p["name"] for p in d["personas"]] == list(PERSONAS) and d["default_mix"] == DEFAULT_MIX
+    degen = PERSONAS["degen"]
+    assert (degen.lev_lo, degen.lev_hi, degen.style) == (25, 100, "random")
+    assert abs(sum(DEFAULT_MIX.values()) - 1) < 1e-9 and set(DEFAULT_MIX) <= set(PERSONAS)
