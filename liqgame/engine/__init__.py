@@ -15,6 +15,7 @@ verifier import only what is listed here (tests/test_layers.py checks it).
 from . import actions, events
 from .actions import ActionError, parse_action
 from .explain import Explanation, Flow, PositionReport
+from .fields import FieldError, number
 from .game import (MAX_BALANCE_USD, REARM_RATIO, RESTRICT_AFTER, RESTRICT_LEVERAGE, WARNING_RATIO, ActionResult,
                    Game, GameConfig)
 from .market import CONTRACT_NAMES
@@ -32,6 +33,7 @@ from .tape import Tape
 from .whatif import Change, RunResult, WhatIf, what_if
 
 __all__ = [
+    "FieldError", "number",
     "actions", "events", "ActionError", "parse_action",
     "Explanation", "Flow", "PositionReport",
     "MAX_BALANCE_USD", "REARM_RATIO", "RESTRICT_AFTER", "RESTRICT_LEVERAGE", "WARNING_RATIO", "ActionResult",

@@ -15,8 +15,9 @@ an order ``stop_loss`` / ``take_profit`` prices attached at entry.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, fields
+
+from .fields import FieldError, number
 
 ORDER_TYPES = ("market", "limit", "stop_loss", "take_profit")
 SIDES = {"long": 1, "buy": 1, "short": -1, "sell": -1}
@@ -103,16 +104,10 @@ ACTION_TYPES = {cls.name: cls for cls in (PlaceOrder, ClosePosition, CancelOrder
 
 
 def _number(d: dict, key: str, kind=float):
-    v = d[key]
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ActionError(f"'{key}' must be a number, got {v!r}")
-    if isinstance(v, float) and not math.isfinite(v):
-        raise ActionError(f"'{key}' must be a finite number, got {v!r}")
-    if kind is int:
-        if v != int(v):
-            raise ActionError(f"'{key}' must be a whole number, got {v!r}")
-        return int(v)
-    return v
+    try:
+        return number(d[key], whole=kind is int)
+    except FieldError as e:
+        raise ActionError(f"'{key}' {e}") from None
 
 
 def _choice(d: dict, key: str, allowed) -> str:

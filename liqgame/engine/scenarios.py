@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .bots import DEFAULT_MIX, PERSONAS, CrowdParams
+from .fields import FieldError, number
 from .index_process import IndexParams
 from .liquidity import LiquidityParams
 from .shocks import ShockError, ShockSpec, shocks_from_list
@@ -64,12 +65,10 @@ RETIRED = {
 
 
 def _num(d: dict, key: str, where: str, lo=None, hi=None, default=None):
-    v = d.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ScenarioError(f"{where}: '{key}' must be a number, got {v!r}")
-    if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise ScenarioError(f"{where}: '{key}' must be between {lo} and {hi}, got {v!r}")
-    return v
+    try:
+        return number(d.get(key, default), lo=lo, hi=hi)
+    except FieldError as e:
+        raise ScenarioError(f"{where}: '{key}' {e}") from None
 
 
 def scenario_from_dict(d: dict, where: str = "scenario") -> Scenario:

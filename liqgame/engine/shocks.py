@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .fields import FieldError, number
 from .money import LOTS_PER_BTC
 
 KINDS = ("metaorder", "jumps", "sentiment")
@@ -163,10 +164,10 @@ def _range(d: dict, key: str, where: str, lo: float, hi: float, default=None) ->
 
 
 def _number(d: dict, key: str, where: str, lo: float, hi: float, default: float) -> float:
-    v = d.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
-        raise ShockError(f"{where}.{key}: must be a number between {lo} and {hi}, got {v!r}")
-    return float(v)
+    try:
+        return float(number(d.get(key, default), lo=lo, hi=hi))
+    except FieldError as e:
+        raise ShockError(f"{where}.{key}: {e}") from None
 
 
 FIELDS = {

@@ -8,12 +8,11 @@ is described in ``assets/lessons/README.md``.
 from __future__ import annotations
 
 import json
-import math
 import re
 from pathlib import Path
 
 from ..assets_io import asset_dir
-from ..engine import MAX_LEVERAGE, RULEBOOKS, ScenarioError, scenario_from_dict
+from ..engine import MAX_LEVERAGE, RULEBOOKS, FieldError, ScenarioError, number, scenario_from_dict
 from . import checks as ck
 from .model import Goal, Lesson, Question, template_fields
 from .numbers import BASE_NUMBERS
@@ -136,12 +135,10 @@ class _V:
             if required:
                 self.fail(field, "is missing")
             return default
-        v = d[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            self.fail(field, f"must be a number, got {v!r}")
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            self.fail(field, f"must be between {lo} and {hi}, got {v!r}")
-        return v
+        try:
+            return number(d[key], lo=lo, hi=hi)
+        except FieldError as e:
+            self.fail(field, str(e))
 
     def strings(self, d, key, required=True):
         v = d.get(key)
@@ -329,13 +326,11 @@ def _param(v: _V, field, p: ck.Param, value, qkeys, known):
     kind = p.kind
     if kind == "any":
         return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-            v.fail(field, f"must be a whole number, got {value!r}")
-        value = int(value)
-    elif kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            v.fail(field, f"must be a number, got {value!r}")
+    if kind in ("int", "number"):
+        try:
+            value = number(value, whole=kind == "int")
+        except FieldError as e:
+            v.fail(field, str(e))
     elif kind == "bool":
         if not isinstance(value, bool):
             v.fail(field, f"must be true or false, got {value!r}")
