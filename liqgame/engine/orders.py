@@ -28,6 +28,14 @@ MAX_OPEN_ORDERS = 50
 FILL_OUTCOME = {"stop-loss": "stop-loss", "take-profit": "take-profit"}  # how a fill that closes a position ends it
 
 
+
+def _refused_unless(convert, value) -> int:
+    """An exact money converter whose refusal (a price finer than the tick ...) refuses the order."""
+    try:
+        return convert(value)
+    except MoneyError as e:
+        raise Rejected(str(e)) from None
+
 class Rejected(Exception):
     """An action refused with a reason (nothing changed)."""
 
@@ -140,10 +148,7 @@ class OrderDesk:
 
     @staticmethod
     def _price(p) -> int:
-        try:
-            t = to_ticks(p)
-        except MoneyError as e:
-            raise Rejected(str(e)) from None
+        t = _refused_unless(to_ticks, p)
         if t <= 0:
             raise Rejected(f"price must be positive, got {p}")
         if t > 10**9:
@@ -457,10 +462,7 @@ class OrderDesk:
             raise Rejected(f"there is no open {c_name} position")
         if book.cross[i]:
             raise Rejected("margin can only be added to or removed from an isolated position")
-        try:
-            units = to_units(amount)
-        except MoneyError as e:
-            raise Rejected(str(e)) from None
+        units = _refused_unless(to_units, amount)
         if units <= 0:
             raise Rejected(f"amount must be positive, got {amount}")
         if add:

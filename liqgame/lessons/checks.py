@@ -313,33 +313,33 @@ def _fund_provides(prefix):
                                       "sale_usd", "fund_before", "fund_after")]
 
 
+def _fund_outcome(run, p, prefix: str, worse: bool) -> Outcome:
+    """The first of your liquidations whose fill was worse (the fund paid) or better (it gained) than bankruptcy."""
+    said = ("beyond its bankruptcy price", "the fund paid") if worse else ("better than its bankruptcy price",
+                                                                          "the fund grew by")
+    for liq in run.player_liquidations():
+        if liq.fill_price is None or liq.fill_price == liq.bankruptcy_price \
+                or _worse(liq.side, liq.fill_price, liq.bankruptcy_price) != worse:
+            continue
+        n = _fund_numbers(run, liq, prefix)
+        if n[f"{prefix}_usd"] >= p["min_usd"]:
+            return Outcome(True, f"your {liq.side} filled at {liq.fill_price:,.1f}, {said[0]} "
+                                 f"{liq.bankruptcy_price:,.1f}: {said[1]} {n[f'{prefix}_usd']:,.2f} USD", n)
+    return Outcome(False, "none of your liquidations filled " + (
+        "worse than its bankruptcy price (a big position caught in a fast drop does)" if worse else
+        "better than its bankruptcy price (a small position in a slow market does)"))
+
+
 @check("fund_paid_gap", {"min_usd": Param("number", default=0.0, lo=0)}, provides=_fund_provides("gap"))
 def fund_paid_gap(run, p, numbers):
     """One of your liquidations filled worse than its bankruptcy price: the backstop paid the gap."""
-    for liq in run.player_liquidations():
-        if liq.fill_price is None or not _worse(liq.side, liq.fill_price, liq.bankruptcy_price):
-            continue
-        n = _fund_numbers(run, liq, "gap")
-        if n["gap_usd"] >= p["min_usd"]:
-            return Outcome(True, f"your {liq.side} filled at {liq.fill_price:,.1f}, beyond its bankruptcy price "
-                                 f"{liq.bankruptcy_price:,.1f}: the fund paid {n['gap_usd']:,.2f} USD", n)
-    return Outcome(False, "none of your liquidations filled worse than its bankruptcy price (a big position "
-                          "caught in a fast drop does)")
+    return _fund_outcome(run, p, "gap", worse=True)
 
 
 @check("fund_gained", {"min_usd": Param("number", default=0.0, lo=0)}, provides=_fund_provides("gain"))
 def fund_gained(run, p, numbers):
     """One of your liquidations filled better than its bankruptcy price: the fund kept the difference."""
-    for liq in run.player_liquidations():
-        if liq.fill_price is None or _worse(liq.side, liq.fill_price, liq.bankruptcy_price) \
-                or liq.fill_price == liq.bankruptcy_price:
-            continue
-        n = _fund_numbers(run, liq, "gain")
-        if n["gain_usd"] >= p["min_usd"]:
-            return Outcome(True, f"your {liq.side} filled at {liq.fill_price:,.1f}, better than its bankruptcy "
-                                 f"price {liq.bankruptcy_price:,.1f}: the fund grew by {n['gain_usd']:,.2f} USD", n)
-    return Outcome(False, "none of your liquidations filled better than its bankruptcy price (a small position "
-                          "in a slow market does)")
+    return _fund_outcome(run, p, "gain", worse=False)
 
 
 # ---------------------------------------------------------------------- ADL
