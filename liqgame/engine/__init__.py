@@ -30,7 +30,7 @@ from .score import MIN_EXPOSURE, exposure_factor, rankable, score, score_breakdo
 from .script import ActionScript, Refusal, Session
 from .snapshot import Heatmap, MarketView, OrderView, PlayerView, PositionView, Snapshot
 from .tape import Tape
-from .whatif import Change, RunResult, WhatIf, what_if
+from .whatif import Change, RunResult, WhatIf, replay_with, what_if
 
 __all__ = [
     "FieldError", "number",
@@ -47,5 +47,5 @@ __all__ = [
     "MIN_EXPOSURE", "exposure_factor", "rankable", "score", "score_breakdown",
     "ActionScript", "Refusal", "Session",
     "Heatmap", "MarketView", "OrderView", "PlayerView", "PositionView", "Snapshot", "Tape",
-    "Change", "RunResult", "WhatIf", "what_if",
+    "Change", "RunResult", "WhatIf", "replay_with", "what_if",
 ]

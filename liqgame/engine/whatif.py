@@ -96,7 +96,7 @@ class WhatIf:
                 "actual": self.actual.to_dict(), "what_if": self.alternative.to_dict(), "sentence": self.sentence}
 
 
-def run(config: GameConfig, scenario: Scenario, log, ticks: int, change: Change | None = None) -> RunResult:
+def replay_with(config: GameConfig, scenario: Scenario, log, ticks: int, change: Change | None = None) -> RunResult:
     """Play the session's log for ``ticks`` seconds, with ``change`` applied (None: as it happened)."""
     if change is not None and change.rulebook is not None:
         config = replace(config, rulebook=change.rulebook)
@@ -112,7 +112,7 @@ def run(config: GameConfig, scenario: Scenario, log, ticks: int, change: Change 
 
 
 def what_if(config: GameConfig, scenario: Scenario, log, ticks: int, change: Change) -> WhatIf:
-    actual, alternative = run(config, scenario, log, ticks), run(config, scenario, log, ticks, change)
+    actual, alternative = replay_with(config, scenario, log, ticks), replay_with(config, scenario, log, ticks, change)
     return WhatIf(change, actual, alternative, sentence(change, config, actual, alternative))
 
 

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine import events as ev
-from ..engine import MAX_LEVERAGE, RESTRICT_LEVERAGE, RULEBOOKS, fmt_usd, plural, units_to_usd
+from ..engine import MAX_LEVERAGE, RESTRICT_LEVERAGE, RULEBOOKS, Change, replay_with, fmt_usd, plural, units_to_usd
 
 
 @dataclass(frozen=True)
@@ -556,17 +556,17 @@ def answered(run, p, numbers):
        provides=lambda p: ["rulebook_table", "owes_usd"] + [f"equity_{r.replace('-', '_')}"
                                                             for r in p.get("rulebooks") or RULEBOOKS])
 def compare_rulebooks(run, p, numbers):
-    """Replays your actions under each rulebook: only ``owes`` may leave you with a negative balance."""
-    from .run import replay
-
-    log = list(run.game.log)
+    """Replays your actions under each rulebook (as the post-mortem's what-if does): only ``owes`` may leave
+    you with a negative balance."""
+    g = run.game
     rows, equity, n = [], {}, {}
     for rb in p["rulebooks"]:
-        other = run if rb == run.game.rulebook.name else replay(run.lesson.with_rulebook(rb), log)
-        eq = other.game.equity(0)
+        other = replay_with(g.config, g.scenario, list(g.log), g.tick, None if rb == g.rulebook.name
+                            else Change(rulebook=rb))
+        eq = other.equity
         equity[rb] = eq
         n[f"equity_{rb.replace('-', '_')}"] = _usd(eq)
-        ex = other.game.explain(0)
+        ex = other.explanation
         lost = ", ".join(f"{k} {fmt_usd(v)}" for k, v in ex.by_category if v > 0) or "nobody"
         covered = ", ".join(f"{k} {fmt_usd(-v)}" for k, v in ex.by_category if v < 0)
         rows.append(f"  {rb:<16} balance {fmt_usd(eq):>12}   paid to: {lost}" + (f"; paid by: {covered}" if covered else ""))

@@ -149,9 +149,6 @@ class Lesson:
         """A new attempt: the game plus the record the checks read."""
         return LessonRun.start(self)
 
-    def with_rulebook(self, rulebook: str) -> "Lesson":
-        return replace(self, rulebook=rulebook)
-
     def question(self, key: str) -> Question | None:
         return next((q for q in self.questions if q.key == key), None)
 
