@@ -16,7 +16,7 @@ from . import events as ev
 from .explain import Explanation, PositionReport
 from .game import Game, GameConfig
 from .market import CONTRACT_NAMES
-from .money import fmt_usd
+from .money import LOTS_PER_BTC, fmt_usd
 from .rulebooks import get_rulebook
 from .scenarios import Scenario
 from .script import ActionScript, Refusal, Session
@@ -69,19 +69,21 @@ class RunResult:
     refusals: tuple[Refusal, ...]
     state_hash: str
     ticks: int
+    notes: tuple[str, ...] = ()  # how the log was adapted (an order cut to another venue's maximum leverage)
 
     @classmethod
-    def of(cls, game: Game, session: Session, adl_hits: int) -> "RunResult":
+    def of(cls, game: Game, session: Session, adl_hits: int, notes: tuple[str, ...] = ()) -> "RunResult":
         ps = game.players[0]
         return cls(game.equity(0), ps.liquidations, adl_hits, game.score(0), game.explain(0),
-                   tuple(game.positions(0)), tuple(game.log), tuple(session.refusals), game.state_hash(), game.tick)
+                   tuple(game.positions(0)), tuple(game.log), tuple(session.refusals), game.state_hash(), game.tick,
+                   notes)
 
     def to_dict(self) -> dict:
         return {"equity_usd": self.equity / 10_000, "liquidations": self.liquidations, "adl_hits": self.adl_hits,
                 "score": self.score, "where_it_went": self.explanation.to_dict(),
                 "positions": [p.to_dict() for p in self.positions],
                 "refused": [{"tick": r.tick, "action": r.action, "reason": r.reason} for r in self.refusals],
-                "state_hash": self.state_hash, "ticks": self.ticks}
+                "state_hash": self.state_hash, "ticks": self.ticks, "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
@@ -101,14 +103,16 @@ def replay_with(config: GameConfig, scenario: Scenario, log, ticks: int, change:
     if change is not None and change.rulebook is not None:
         config = replace(config, rulebook=change.rulebook)
     game = Game(config, scenario)
-    script = ActionScript.from_log(_rewrite(log, change, game.rulebook.max_leverage))
+    rewritten = _rewrite(log, change, game.rulebook.max_leverage)
+    script = ActionScript.from_log([{k: v for k, v in d.items() if k != "stake_kept_from"} for d in rewritten])
     hits = []
     session = Session(game, script, on_events=lambda es: hits.extend(
         e for e in es if isinstance(e, ev.ADLEvent) and e.player == game.players[0].trader))
     if change is not None and (change.stop_pct is not None or change.add_margin is not None):
         session.follow = _Protect(game, change)
     session.run_to(ticks)
-    return RunResult.of(game, session, len(hits))
+    return RunResult.of(game, session, len(hits), _capped_notes(rewritten, game.rulebook.name,
+                                                                 game.rulebook.max_leverage))
 
 
 def what_if(config: GameConfig, scenario: Scenario, log, ticks: int, change: Change) -> WhatIf:
@@ -117,7 +121,11 @@ def what_if(config: GameConfig, scenario: Scenario, log, ticks: int, change: Cha
 
 
 def _rewrite(log, change: Change | None, max_leverage: int) -> list[dict]:
-    """The player's log with the leverage changed (and kept within the venue's maximum)."""
+    """The player's log with the leverage changed, kept within the venue's maximum.
+
+    An order above another rulebook's maximum is placed at the maximum with the same margin (its
+    size cut to fit, to the lot): the same stake on the other venue, not a refused order.
+    """
     out = []
     for d in log:
         d = dict(d)
@@ -125,9 +133,25 @@ def _rewrite(log, change: Change | None, max_leverage: int) -> list[dict]:
         opening = d.get("action") in ("open", "order") and not d.get("reduce_only") \
             and d.get("type", "market") in ("market", "limit")
         if d.get("action") == "leverage" or (opening and lev is not None):
-            d["leverage"] = min(lev if lev is not None else 10, max_leverage)
+            wanted = lev if lev is not None else 10
+            d["leverage"] = min(wanted, max_leverage)
+            if opening and wanted > max_leverage and change is not None and change.leverage is None \
+                    and isinstance(d.get("qty"), (int, float)):
+                was = d["qty"]
+                d["qty"] = max(round(was * LOTS_PER_BTC) * max_leverage // wanted, 1) / LOTS_PER_BTC
+                d["stake_kept_from"] = (wanted, was)  # said in the what-if's reasons; never played
         out.append(d)
     return out
+
+
+def _capped_notes(rewritten: list[dict], rulebook: str, max_leverage: int) -> tuple[str, ...]:
+    notes = []
+    for d in rewritten:
+        if "stake_kept_from" in d:
+            wanted, was = d["stake_kept_from"]
+            notes.append(f"{rulebook} allows at most {max_leverage}x: your {wanted}x order of {was:g} BTC was "
+                         f"placed at {max_leverage}x with the same margin ({d['qty']:g} BTC)")
+    return tuple(notes)
 
 
 class _Protect:
@@ -176,7 +200,7 @@ def sentence(change: Change, config: GameConfig, actual: RunResult, alt: RunResu
 
 
 def _reasons(change: Change, config: GameConfig, actual: RunResult, alt: RunResult) -> list[str]:
-    why = []
+    why = list(alt.notes[:1]) + ([f"and {len(alt.notes) - 1} more order(s) like it"] if len(alt.notes) > 1 else [])
     if alt.refusals:
         why.append(f"{len(alt.refusals)} of your actions were refused in this run (first: {alt.refusals[0].reason})")
         if not alt.positions:

@@ -569,7 +569,10 @@ def compare_rulebooks(run, p, numbers):
         ex = other.explanation
         lost = ", ".join(f"{k} {fmt_usd(v)}" for k, v in ex.by_category if v > 0) or "nobody"
         covered = ", ".join(f"{k} {fmt_usd(-v)}" for k, v in ex.by_category if v < 0)
-        rows.append(f"  {rb:<16} balance {fmt_usd(eq):>12}   paid to: {lost}" + (f"; paid by: {covered}" if covered else ""))
+        cut = [f for f in other.positions[:1] if other.notes]  # the order placed at this venue's maximum
+        size = f" ({RULEBOOKS[rb].max_leverage}x max: a smaller position, the same margin)" if cut else ""
+        rows.append(f"  {rb:<16} balance {fmt_usd(eq):>12}{size}   paid to: {lost}"
+                    + (f"; paid by: {covered}" if covered else ""))
     n["rulebook_table"] = "\n".join(rows)
     n["owes_usd"] = _usd(-min(equity[p["owes"]], 0))
     negative = [rb for rb, e in equity.items() if e < 0]

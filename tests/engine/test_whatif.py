@@ -61,3 +61,16 @@ def test_another_rulebook_and_its_flows():
 def test_bad_changes_are_refused(kw):
     with pytest.raises(ValueError):
         Change(**kw)
+
+
+def test_another_venue_below_the_orders_leverage_keeps_the_stake_not_refuses_it():
+    """Drift allows 20x: a 50x order of 0.5 BTC is placed at 20x with the same margin, 0.2 BTC, and said so."""
+    w = what_if(CFG, scenario_for(CFG.scenario), LOG, 600, Change(rulebook="socialised-loss"))
+    alt = w.alternative
+    assert not alt.refusals and alt.positions  # the trade happened on the other venue
+    placed = alt.log[0]
+    assert placed["leverage"] == 20 and placed["qty"] == 0.2 and "stake_kept_from" not in placed
+    assert alt.notes and "at most 20x" in alt.notes[0] and "0.2 BTC" in alt.notes[0]
+    assert "at most 20x" in w.sentence
+    assert Game.replay(CFG.__class__(**{**vars(CFG), "rulebook": "socialised-loss"}), scenario_for(CFG.scenario),
+                       list(alt.log), 600).state_hash() == alt.state_hash

@@ -138,6 +138,9 @@ def test_10_only_no_backstop_leaves_a_debt():
     assert n["equity_no_backstop"] < 0
     assert min(n["equity_insurance_first"], n["equity_pool_backstop"], n["equity_socialised_loss"]) >= 0
     assert n["owes_usd"] == -n["equity_no_backstop"]
+    # every venue played the trade (at its own maximum leverage, the same margin): none shows an untouched wallet
+    assert all(n[f"equity_{rb}"] != 1000 for rb in ("insurance_first", "pool_backstop", "socialised_loss"))
+    assert "paid to: nobody" not in n["rulebook_table"] and "20x max" in n["rulebook_table"]
 
 
 def test_11_one_x_long_has_no_liquidation_price():
