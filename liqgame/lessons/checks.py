@@ -183,7 +183,13 @@ def held_position(run, p, numbers):
 # ---------------------------------------------------------------------- liquidation
 LIQ_NUMBERS = ("liq_count", "liq_tick", "liq_side", "liq_qty", "liq_leverage", "liq_entry", "liq_mark",
                "liq_trigger", "liq_bankruptcy", "liq_fill", "liq_lost_usd", "liq_fee_usd", "liq_move_pct",
-               "liq_explanation", "liq_position_loss_usd")
+               "liq_explanation", "liq_position_loss_usd", "liq_left_usd")
+# what a liquidation itself takes: the fee and the margin left at that moment (the rest of the loss was paid
+# second by second, as trading profit and loss, before it)
+TAKEN_AT_LIQUIDATION = ("liquidation fee", "margin taken over at bankruptcy", "pool take-over")
+
+
+_NO_REPORT = type("NoReport", (), {"flows": ()})()
 
 
 def _liq_numbers(run, liq: ev.Liquidation, count: int) -> dict:
@@ -197,7 +203,14 @@ def _liq_numbers(run, liq: ev.Liquidation, count: int) -> dict:
             "liq_lost_usd": _usd(liq.margin_lost), "liq_fee_usd": _usd(liq.fee),
             "liq_move_pct": sign * (entry - liq.mark) / entry * 100 if entry else 0.0,
             "liq_explanation": liq.explanation,
-            "liq_position_loss_usd": _usd(f.equity_before - run.sample_at(liq.tick).equity) if f else 0.0}
+            "liq_position_loss_usd": _usd(f.equity_before - run.sample_at(liq.tick).equity) if f else 0.0,
+            "liq_left_usd": _usd(sum(x.amount for x in _report_of(run, liq).flows if x.cause in TAKEN_AT_LIQUIDATION))}
+
+
+def _report_of(run, liq: ev.Liquidation):
+    """The post-mortem of the position a liquidation closed."""
+    return next((r for r in run.game.positions(0) if r.closed == liq.tick and r.contract == liq.contract),
+                None) or _NO_REPORT
 
 
 @check("liquidated",
@@ -295,8 +308,7 @@ def _fund_numbers(run, liq: ev.Liquidation, prefix: str) -> dict:
     in the market, between the mark and the fill, shows in the fund's books.  Both are given, so
     a debrief never shows two different figures for "what the fund paid" without the reason.
     """
-    report = next((r for r in run.game.positions(0) if r.closed == liq.tick and r.contract == liq.contract), None)
-    flows = [f.amount for f in report.flows if f.category == "insurance fund"] if report is not None else []
+    flows = [f.amount for f in _report_of(run, liq).flows if f.category == "insurance fund"]
     from_you, to_you = _usd(sum(a for a in flows if a > 0)), _usd(-sum(a for a in flows if a < 0))
     sale = (liq.mark - liq.fill_price) * liq.qty * (1 if liq.side == "long" else -1)  # the fund's sale vs the mark
     net = from_you - to_you - sale  # what the fund kept (negative: what it paid)

@@ -68,6 +68,12 @@ def test_02_loss_is_explained_to_the_unit():
     assert run.game.players[0].liquidations == 1
     top = max(ex.by_category, key=lambda kv: kv[1])[0]
     assert r.numbers["top_loss_category"] == top == run.answers["where"]
+    # "the liquidation itself took what was left": the fee and the margin taken over, not the whole loss
+    n, liq = r.numbers, _liqs(run)[0]
+    taken = sum(f.amount for f in ex.flows if f.cause in ("liquidation fee", "margin taken over at bankruptcy"))
+    assert n["liq_left_usd"] == pytest.approx(taken / 10_000) and n["liq_fee_usd"] < n["liq_left_usd"]
+    assert n["liq_left_usd"] < n["liq_lost_usd"] == pytest.approx(liq.margin_lost / 10_000)
+    assert f"{n['liq_left_usd']:,.2f} USD, of which" in r.debrief
 
 
 def test_03_profit_came_from_the_other_side():
