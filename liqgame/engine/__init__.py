@@ -14,6 +14,7 @@ verifier import only what is listed here (tests/test_layers.py checks it).
 
 from . import actions, events
 from .actions import ActionError, parse_action
+from .bookview import BookLevel, BookView, TradeSecond
 from .explain import Explanation, Flow, PositionReport
 from .fields import FieldError, number
 from .game import (MAX_BALANCE_USD, REARM_RATIO, RESTRICT_AFTER, RESTRICT_LEVERAGE, WARNING_RATIO, ActionResult,
@@ -35,6 +36,7 @@ from .whatif import Change, RunResult, WhatIf, replay_with, what_if
 __all__ = [
     "FieldError", "number",
     "actions", "events", "ActionError", "parse_action",
+    "BookLevel", "BookView", "TradeSecond",
     "Explanation", "Flow", "PositionReport",
     "MAX_BALANCE_USD", "REARM_RATIO", "RESTRICT_AFTER", "RESTRICT_LEVERAGE", "WARNING_RATIO", "ActionResult",
     "Game", "GameConfig", "CONTRACT_NAMES",

@@ -24,7 +24,7 @@ from .bots import Crowd, layout
 from .ledger import FUND, POOL, SYSTEM_GROUPS, Cause, Ledger
 from .liquidation import LiquidationEngine
 from .market import CONTRACT_NAMES, PERP, QUARTERLY, Market, MarketParams
-from .money import INT, LOTS_PER_BTC, UNITS_PER_USD, notional, round_ticks, ticks_to_usd, to_units
+from .money import INT, LOTS_PER_BTC, UNITS_PER_USD, lots_to_btc, notional, round_ticks, ticks_to_usd, to_units
 from .orders import OrderDesk, Rejected
 from .positions import PositionBook
 from .report import CrowdTally
@@ -433,7 +433,8 @@ class Game:
                 ps.max_drawdown = max(ps.max_drawdown, min((ps.peak - e) / ps.peak, 1.0))
         m = self.venue.market
         self.price_history.append((m.index_ticks, m.last(), m.mark()))
-        self.tape.second(events, m.depth(-1), m.depth(1))
+        bought, sold = m.take_volume(PERP)
+        self.tape.second(events, m.depth(-1), m.depth(1), lots_to_btc(bought), lots_to_btc(sold))
         if self.tick % 60 == 0:
             self.tape.minute(*self.minute_close())
 
@@ -485,6 +486,12 @@ class Game:
         from .snapshot import heatmap
 
         return heatmap(self, c, buckets, span)
+
+    def book_view(self, contract: str = "perp", levels: int = 6, trades: int = 12):
+        """The price ladder and the tape (see :mod:`bookview`)."""
+        from .bookview import book_view
+
+        return book_view(self, contract, levels, trades)
 
     def explain(self, player: int = 0):
         """Where did this player's margin go? (see :mod:`explain`)"""

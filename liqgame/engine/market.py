@@ -116,6 +116,7 @@ class Market:
         self._index = params.start_price
         self.impact_on = impact_on
         self.forced = False  # set by the game while liquidation orders trade
+        self.taken = [[0, 0] for _ in range(2)]  # lots bought / sold by takers this second, per contract (the tape)
         self.pool_inventory = lambda c: 0  # the pool's position (lots); the game wires in the position book
         self.spot = Flow(params.book.decay_half_life_s)
         self.arb = params.book.arbitrage  # share carried to spot now: arbitrage capital thins with the book
@@ -274,6 +275,8 @@ class Market:
         thins the book and feeds the slow volatility component.
         """
         price = self.quote(c, side, lots)
+        if lots > 0:
+            self.taken[c][0 if side > 0 else 1] += lots
         if moves_price and self.impact_on and lots > 0:
             k = self.contracts[c]
             before = k.disp
@@ -284,6 +287,12 @@ class Market:
                 self.process.excite(self.p.liquidation_feed * lots / LOTS_PER_BTC / self.p.book.depth_btc)
             self._reprice(smooth=False)
         return price
+
+    def take_volume(self, c: int) -> tuple[int, int]:
+        """Lots bought and sold by takers in contract c since the last call (the tape's second)."""
+        bought, sold = self.taken[c]
+        self.taken[c] = [0, 0]
+        return bought, sold
 
     def trade_spot(self, side: int, lots: int, permanent: float | None = None) -> None:
         """Exogenous flow on the spot market (a shock): moves the index, and so both contracts.

@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
-from ..engine import ActionResult, ActionScript, Game, PlayerView, Preview, Session, Snapshot, units_to_usd
+from ..engine import (ActionResult, ActionScript, BookView, Game, PlayerView, Preview, Session, Snapshot,
+                      units_to_usd)
 from ..engine import actions as A
 from ..engine import events as ev
 from .views.chartdata import ChartData, Marker, build_price_chart
@@ -36,6 +37,7 @@ SPEEDS = (1, 5, 20, 100)
 MAX_BACKLOG_S = 0.5  # at most half a second of wall time may be owed to the clock
 FRAME_BUDGET_S = 0.1  # a long batch still publishes a frame every 0.1 s
 FUND_POINTS = 240  # the insurance-fund sparkline gets at most this many points per frame
+EQUITY_POINTS = 15  # the account panel's equity line: 16 points, the whole session
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Frame:
     speed: int
     duration: int
     halted: Halt | None = None
+    equity_history: tuple[float, ...] = ()  # the player's equity (USD), the whole session thinned
+    start_equity: float = 0.0
+    book: BookView | None = None  # the price ladder and the tape
 
     @property
     def me(self) -> PlayerView:
@@ -103,6 +108,7 @@ class GameRunner:
         self.paused = True
         self.halted: Halt | None = None
         self.view = (120, 20)  # chart points (dot columns) and rows, set by the chart widget
+        self.chart_mode = "line"  # line | candles | book: what the chart area shows
         self.events: deque[ev.Event] = deque(maxlen=4000)  # drained by the UI on each frame
         self.player_events: list[ev.Event] = []  # the player's own events, whole session (post-mortems read them)
         self.fund_history: list[float] = [units_to_usd(game.insurance_fund)]  # one per tick
@@ -284,9 +290,12 @@ class GameRunner:
         points, rows = self.view
         chart = build_price_chart(g.price_history, g.tick, points, rows, snap.market.mark, markers_for(me),
                                   heatmap=lambda span, buckets: g.heatmap(0, buckets, span), tape=g.tape,
-                                  depth_normal=g.stats().depth_normal_btc)
+                                  depth_normal=g.stats().depth_normal_btc, candles=self.chart_mode == "candles")
+        ps = g.players[0]
+        equity = tuple(units_to_usd(u) for u in _thin(ps.curve, EQUITY_POINTS))
         self.frame = Frame(snap, chart, _thin(self.fund_history, FUND_POINTS), self.paused, self.speed,
-                           self.duration, self.halted)
+                           self.duration, self.halted, equity, units_to_usd(ps.start),
+                           g.book_view(levels=12, trades=40) if self.chart_mode == "book" else None)
         if notify and self.on_frame is not None:
             self.on_frame()
 

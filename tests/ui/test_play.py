@@ -606,3 +606,46 @@ async def test_status_bar_shows_funding_with_its_interval(app_factory):
         await pilot.pause()
         text = screen.status.render().plain
         assert "Funding" in text and "%/1h" in text and "in 0:58:20" in text
+
+
+async def test_g_shows_candles_then_the_book_and_the_tape_and_remembers(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = app.play_screen
+        play.runner.advance(600)
+        await pilot.pause()
+        chart = play.query_one("#chart")
+        line = chart.render().plain
+        assert any("⠁" <= ch <= "⣿" for ch in line)  # braille dots
+        await pilot.press("g")
+        await pilot.pause()
+        candles = chart.render().plain
+        assert chart.mode == "candles" and ("█" in candles or "│" in candles)
+        assert not any("⠁" <= ch <= "⣿" for ch in candles)  # no braille dots: candles instead
+        assert "candles" in chart.border_title
+        await pilot.press("g")
+        await pilot.pause()
+        book = chart.render().plain
+        assert chart.mode == "book" and "best ask" in book and "best bid" in book and "Trades" in book
+        assert app.settings["chart"] == "book" and app.store.settings()["chart"] == "book"
+        await pilot.press("b")  # the keys still trade: the chart keeps the focus in every view
+        await pilot.pause()
+        assert me(app).positions
+        await pilot.press("g")
+        await pilot.pause()
+        assert chart.mode == "line"
+
+
+async def test_the_account_panel_draws_the_sessions_equity_line(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_ticket(pilot, "0.5", "20")
+        await order(pilot, "b")
+        app.play_screen.runner.advance(300)
+        await pilot.pause()
+        text = app.screen.query_one("#account").render().plain
+        row = next(r for r in text.split("\n") if r.startswith("P&L"))
+        assert any(ch in row for ch in "▁▂▃▄▅▆▇█")
+        f = app.play_screen.runner.frame
+        pnl = f.me.equity - f.start_equity
+        assert f"{'+' if pnl > 0 else '-' if pnl < 0 else ''}${abs(pnl):,.2f}" in row

@@ -14,15 +14,20 @@ from ..base import BaseScreen
 from ..views.glossary import glossary
 
 KEYS = (
-    ("Game clock", "space play / pause · n step one second (paused) · 1 2 3 4 or + / - speed 1x 5x 20x 100x"),
+    ("Game clock", "space play / pause (from any field) · n step one second (paused) · 1 2 3 4 or + / - "
+                   "speed 1x 5x 20x 100x"),
     ("Trading", "b buy / long · s sell / short (the ticket's order) · c close · r reduce by half · "
-                "a add margin · x cancel all orders"),
-    ("Ticket", "Tab / Shift+Tab move between fields · Enter leaves a field · Esc back to the chart"),
-    ("Stops", "order type Stop-loss or Take-profit, type the trigger price, then s to close a long "
-              "(b to close a short); the line appears on the chart"),
-    ("Screens", "e where did my margin go? · v next panel (small terminals) · ? help · q end session"),
-    ("Post-mortem", "r re-play under another rulebook · Enter / Esc back to the game · e end session"),
-    ("Anywhere", "Ctrl+P command palette (themes, every action) · Ctrl+Q quit"),
+                "t stop-loss 2 % behind the entry · l leverage presets · a add or remove margin · "
+                "x cancel all orders"),
+    ("Ticket", "Tab / Shift+Tab move between fields · Enter back to the chart · Esc back to the chart; "
+               "SL and TP fields attach a stop-loss and a take-profit to the entry"),
+    ("Chart", "g line / candles / the book and the tape · v next panel (small terminals)"),
+    ("Screens", "e where did my money go? (the post-mortem) · ? help · q end the session (asks first)"),
+    ("Post-mortem", "1 this position · 2 the session · w what if? (another leverage, a stop, more margin, "
+                    "another rulebook) · [ ] other positions · Esc back to the game · q end the session"),
+    ("Replays", "read-only: space, speeds and j (next event) · B starts a new game from this moment"),
+    ("Lessons", "the game's keys, plus k answer the question · f play the rest and check"),
+    ("Anywhere", "Ctrl+P command palette (themes, settings, every action) · Ctrl+Q quit (asks first)"),
 )
 
 

@@ -130,6 +130,7 @@ class PlayScreen(BaseScreen):
         Binding("x", "cancel_orders", "Cancel orders", show=False),
         Binding("e", "explain", "Why?"),
         Binding("v", "next_panel", "Panels", show=False),
+        Binding("g", "chart_mode", "Chart: line / candles / book", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "end_session", "End"),
         Binding("escape", "focus_chart", "Chart", show=False),
@@ -203,6 +204,8 @@ class PlayScreen(BaseScreen):
                              "lesson": f"LESSON {getattr(self.lesson, 'number', '')}"}.get(self.spec.kind, "")
         self.chart = self.query_one(PriceChart)
         self.chart.border_title = "BTC-PERP"
+        if self.app.settings.get("chart") in ("candles", "book"):
+            self.action_chart_mode(self.app.settings["chart"])
         self.feed = self.query_one(EventFeed)
         self.feed.border_title = "Feed"
         self.ticket = self.query_one(OrderTicket)
@@ -248,13 +251,15 @@ class PlayScreen(BaseScreen):
             return
         self.status.frame = f
         self.chart.data = f.chart
+        if f.book is not None:
+            self.chart.book = f.book
         subtitle = (f"1 pt = {f.chart.seconds_per_point} s · crowd liquidations: "
                     f"[$error]▌longs[/] [$success]▌shorts[/]")
         if self.chart.border_subtitle != subtitle:
             self.chart.border_subtitle = subtitle
         me = f.me
         self.position.player = me
-        self.account.player = me
+        self.account.set_frame(f)
         self.ticket.equity = me.equity
         self.market.set_frame(f)
         events = self.runner.drain_events()
@@ -526,6 +531,20 @@ class PlayScreen(BaseScreen):
         for o in orders:
             self.act(A.CancelOrder(order_id=o.id))
 
+    CHART_MODES = {"line": "BTC-PERP", "candles": "BTC-PERP · candles", "book": "BTC-PERP · book and trades"}
+
+    def action_chart_mode(self, mode: str | None = None) -> None:
+        """g: the chart area cycles the price line, candles, and the book with the tape (remembered)."""
+        modes = list(self.CHART_MODES)
+        mode = mode if mode in modes else modes[(modes.index(self.chart.mode) + 1) % len(modes)]
+        self.chart.mode = self.runner.chart_mode = mode
+        self.chart.border_title = self.CHART_MODES[mode]
+        if self.app.settings.get("chart") != mode:
+            self.app.settings["chart"] = mode
+            if self.app.store is not None:
+                self.app.store.save_settings(chart=mode)
+        self.runner.publish()
+
     def action_focus_chart(self) -> None:
         self.chart.focus()
 
@@ -534,9 +553,9 @@ class PlayScreen(BaseScreen):
         self.chart.focus()
 
     def on_descendant_focus(self, event) -> None:
+        """One line of help for whatever has the keys (a terminal has no hover tooltips)."""
         if self.read_only or self.coach_step is not None:
             return
-        """One line of help for whatever has the keys (a terminal has no hover tooltips)."""
         widget_id = getattr(event.widget, "id", None) or getattr(event.widget.parent, "id", None) or ""
         self.query_one("#hint", Static).update(HINTS.get(widget_id, HINTS["chart"]))
 

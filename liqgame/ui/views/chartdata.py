@@ -64,6 +64,7 @@ class ChartData:
     liq_shorts: np.ndarray | None = None
     depth: np.ndarray | None = None  # thinner side of the book per point (BTC per 1 %)
     depth_normal: float = 1.0  # the depth of a quiet book: a full bar
+    candles: np.ndarray | None = None  # (n, 4) open, high, low, close per character cell: drawn instead of the line
 
     @property
     def strips(self) -> bool:
@@ -114,7 +115,7 @@ def fit_range(values: np.ndarray, markers=()) -> tuple[float, float]:
 
 
 def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark: float, markers=(),
-                      heatmap=None, tape=None, depth_normal: float = 1.0) -> ChartData:
+                      heatmap=None, tape=None, depth_normal: float = 1.0, candles: bool = False) -> ChartData:
     """Chart data from ``Game.price_history`` (tuples of index, last, mark in 0.1 USD ticks).
 
     ``heatmap(span, buckets)`` returns the crowd's liquidation heatmap for the chosen range
@@ -126,7 +127,8 @@ def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark:
     tail = history[-(points * spd):]
     last = np.fromiter((p[1] for p in tail), dtype=np.float64, count=len(tail)) / TICKS_PER_USD
     values = sample(last, spd, points)
-    lo, hi = centered_range(mark, values, markers)
+    ohlc = ohlc_cells(last, 2 * spd, points // 2) if candles else None
+    lo, hi = centered_range(mark, values if ohlc is None else ohlc[:, 1:3].ravel(), markers)
     strips = tape is not None and rows >= MIN_ROWS_FOR_STRIPS and len(values) > 0
     price_rows = rows - STRIP_ROWS if strips else rows
     longs = shorts = None
@@ -135,7 +137,7 @@ def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark:
         if h is not None:
             longs, shorts = np.asarray(h.longs)[::-1], np.asarray(h.shorts)[::-1]
     data = ChartData(values, lo, hi, float(values[-1]) if len(values) else mark, tuple(markers),
-                     longs, shorts, spd)
+                     longs, shorts, spd, candles=ohlc)
     if not strips:
         return data
     n = len(values)
@@ -143,6 +145,21 @@ def build_price_chart(history: list, elapsed: int, points: int, rows: int, mark:
     return replace(data, liq_longs=per_point(np.asarray(tape.liq_long), spd, n, np.add),
                    liq_shorts=per_point(np.asarray(tape.liq_short), spd, n, np.add),
                    depth=per_point(depth, spd, n, np.minimum), depth_normal=depth_normal)
+
+
+def ohlc_cells(per_second: np.ndarray, seconds: int, n: int) -> np.ndarray:
+    """Open, high, low, close of the last ``n`` spans of ``seconds`` (the newest span ends now).
+
+    >>> ohlc_cells(np.array([1.0, 3.0, 2.0, 5.0, 4.0]), 2, 2).tolist()
+    [[3.0, 3.0, 2.0, 2.0], [5.0, 5.0, 4.0, 4.0]]
+    """
+    if len(per_second) == 0 or n <= 0:
+        return np.empty((0, 4))
+    k = min(n, -(-len(per_second) // seconds))
+    tail = per_second[-k * seconds:]
+    pad = k * seconds - len(tail)
+    spans = np.concatenate([np.full(pad, tail[0]), tail]).reshape(k, seconds)
+    return np.column_stack([spans[:, 0], spans.max(axis=1), spans.min(axis=1), spans[:, -1]])
 
 
 def per_point(per_second: np.ndarray, spd: int, n: int, reduce) -> np.ndarray:
@@ -235,7 +252,11 @@ def render_chart(data: ChartData | None, width: int, height: int, palette: dict)
     heat = heat_w > 0
     axis_w = max(len(_label(hi, dec)), len(_label(lo, dec))) + 2
     cols = width - axis_w - heat_w
-    codes = _dots(np.asarray(data.values, dtype=np.float64), lo, hi, rows, cols)
+    if data.candles is not None:
+        plot = _candles(data.candles, lo, hi, rows, cols, palette)
+    else:
+        codes = _dots(np.asarray(data.values, dtype=np.float64), lo, hi, rows, cols)
+        plot = [[(chr(0x2800 + int(c)) if c else " ", palette["line"]) for c in row] for row in codes]
     lines: dict[int, tuple[Marker, str]] = {}
     for role in _ROLE_ORDER:
         for m in data.markers:
@@ -249,7 +270,7 @@ def render_chart(data: ChartData | None, width: int, height: int, palette: dict)
         scale = float(np.max(data.heat_longs + data.heat_shorts)) if len(data.heat_longs) else 0.0
     out = []
     for r in range(rows):
-        out.append(_row(r, codes[r], lines.get(r), r == last_row, tick_every, data, rows, axis_w, palette))
+        out.append(_row(r, plot[r], lines.get(r), r == last_row, tick_every, data, rows, axis_w, palette))
         if heat:
             hl = float(data.heat_longs[r]) if r < len(data.heat_longs) else 0.0
             hs = float(data.heat_shorts[r]) if r < len(data.heat_shorts) else 0.0
@@ -297,31 +318,44 @@ def _short_usd(v: float) -> str:
     return f"{v / 1e6:.1f}M" if v >= 1e6 else f"{v / 1e3:.0f}k"
 
 
-def _row(r: int, codes: np.ndarray, line, is_last: bool, tick_every: int, data: ChartData, rows: int,
+def _candles(ohlc: np.ndarray, lo: float, hi: float, rows: int, cols: int, palette: dict) -> list[list]:
+    """(glyph, style) cells of candles, one per column, oldest first: body █, wick │, up green, down red."""
+    grid = [[(" ", None)] * cols for _ in range(rows)]
+    band = (hi - lo) / rows
+    for x, (o, h, low, c) in enumerate(ohlc[-cols:]):
+        style = palette["good"] if c >= o else palette["bad"]
+        body_lo, body_hi = min(o, c), max(o, c)
+        for r in range(rows):
+            top = hi - r * band
+            bottom = top - band
+            if body_lo <= top and body_hi >= bottom:
+                grid[r][x] = ("█", style)
+            elif low <= top and h >= bottom:
+                grid[r][x] = ("│", style)
+    return grid
+
+
+def _row(r: int, cells: list, line, is_last: bool, tick_every: int, data: ChartData, rows: int,
          axis_w: int, palette: dict) -> Text:
+    """One row: the plot's (glyph, style) cells, a price line with its tag over the blanks, the axis."""
     text = Text()
-    chars = [chr(0x2800 + int(c)) if c else " " for c in codes]
-    if line is None:
-        text.append("".join(chars), palette["line"])
-    else:
+    if line is not None:
         m, arrow = line
         style = palette.get(m.role, palette["axis"])
         tag = f"{m.label}{arrow} {_label(m.price, data.decimals)}"
-        cells = ["─" if ch == " " else ch for ch in chars]
+        cells = [("─", style) if g == " " else (g, st) for g, st in cells]
         start = 1 if len(cells) > len(tag) + 2 else 0
         for k, ch in enumerate(tag[: max(len(cells) - start, 0)]):
-            cells[start + k] = ch
-        # group runs: dots keep the price line's colour, the rest takes the marker's
-        run, run_dots = [], None
-        for k, ch in enumerate(cells):
-            is_dot = "⠀" < ch <= "⣿" and not (start <= k < start + len(tag))
-            if run and is_dot != run_dots:
-                text.append("".join(run), palette["line"] if run_dots else style)
-                run = []
-            run.append(ch)
-            run_dots = is_dot
-        if run:
-            text.append("".join(run), palette["line"] if run_dots else style)
+            cells[start + k] = (ch, style)
+    run, run_style = [], None
+    for glyph, style in cells:  # runs of one style: a few segments per row, not one per cell
+        if run and style != run_style:
+            text.append("".join(run), run_style)
+            run = []
+        run.append(glyph)
+        run_style = style
+    if run:
+        text.append("".join(run), run_style)
     centre = data.hi - (r + 0.5) * (data.hi - data.lo) / rows
     if is_last and data.last is not None:
         label = _label(data.last, data.decimals).rjust(axis_w - 1)
@@ -337,5 +371,5 @@ def _row(r: int, codes: np.ndarray, line, is_last: bool, tick_every: int, data: 
 DEFAULT_PALETTE = {
     "line": "#4fb3ff", "axis": "#808080", "last": "reverse bold", "entry": "#e0c000", "liq": "bold #ff4040",
     "bankrupt": "#c06060", "fill": "#c080ff", "stop": "#ff80c0", "tp": "#40d080", "limit": "#80c0ff",
-    "heat_longs": "#d04040", "heat_shorts": "#30b060", "depth": "#6080a0",
+    "heat_longs": "#d04040", "heat_shorts": "#30b060", "depth": "#6080a0", "good": "#30b060", "bad": "#d04040",
 }

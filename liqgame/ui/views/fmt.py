@@ -59,6 +59,24 @@ def pct(x: float | None, decimals: int = 2, signed: bool = False) -> str:
     return f"{x * 100:{'+' if signed else ''}.{decimals}f} %"
 
 
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values, width: int) -> str:
+    """A one-line sparkline of the last ``width`` values, scaled to their own range.
+
+    >>> spark([1, 2, 3, 4], 4), spark([5, 5], 3)
+    ('▁▃▆█', '▄▄')
+    """
+    vals = [float(v) for v in values][-width:]
+    if not vals:
+        return ""
+    lo, hi = min(vals), max(vals)
+    if hi <= lo:
+        return _BARS[3] * len(vals)
+    return "".join(_BARS[round((v - lo) / (hi - lo) * (len(_BARS) - 1))] for v in vals)
+
+
 def clock(seconds: int) -> str:
     """Game time as H:MM:SS."""
     seconds = max(int(seconds), 0)

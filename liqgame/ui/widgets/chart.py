@@ -13,13 +13,20 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ..palette import palette
+from ...engine import BookView
+from ..views.book import book_lines
 from ..views.chartdata import ChartData, heat_width, render_chart
 
 
 class PriceChart(Widget, can_focus=True):
-    """A braille line chart; ``heat=True`` reserves a column for the liquidation heatmap."""
+    """A braille line chart (or candles); ``heat=True`` reserves a column for the liquidation heatmap.
+
+    ``mode`` "book" shows the book and the tape in the same place (the chart keeps the keys).
+    """
 
     data: reactive[ChartData | None] = reactive(None)
+    book: reactive[BookView | None] = reactive(None)
+    mode: reactive[str] = reactive("line")  # line | candles | book
 
     class Resized(Message):
         def __init__(self, chart: "PriceChart", points: int, rows: int) -> None:
@@ -45,5 +52,6 @@ class PriceChart(Widget, can_focus=True):
 
     def render(self) -> Text:
         w, h = self.size
-        lines = render_chart(self.data, w, h, palette(self.app))
+        pal = palette(self.app)
+        lines = book_lines(self.book, w, h, pal) if self.mode == "book" else render_chart(self.data, w, h, pal)
         return Text("\n", no_wrap=True, overflow="crop").join(lines)

@@ -265,12 +265,26 @@ class LessonPanel(VerticalScroll, can_focus=False):
 
 
 class AccountPanel(TextPanel):
-    """Wallet, equity, available; liquidations, drawdown and the running score."""
+    """Wallet, equity, available; the session's P&L with its equity line; liquidations, drawdown, score."""
 
-    player: reactive[PlayerView | None] = reactive(None)
+    player: reactive[PlayerView | None] = reactive(None, always_update=True)
+    curve: tuple[float, ...] = ()
+    start: float = 0.0
+
+    def set_frame(self, f: Frame) -> None:
+        self.curve, self.start = f.equity_history, f.start_equity
+        self.player = f.me
 
     def rebuild(self) -> None:
         self.watch_player(self.player)
+
+    def _pnl_row(self, p: PlayerView, pal: dict) -> Text:
+        """The session so far: its equity line, then the P&L in $ and % of where you started."""
+        pnl = p.equity - self.start
+        style = pal["good"] if pnl > 0 else pal["bad"] if pnl < 0 else pal["muted"]
+        pct = f" {pnl / self.start * 100:+.1f} %" if self.start > 0 else ""
+        return Text.assemble(("P&L  ", ""), (fmt.spark(self.curve, 16).ljust(17), style),
+                             (f"{fmt.usd(pnl, signed=True)}{pct}", style))
 
     def watch_player(self, p: PlayerView | None) -> None:
         if p is None:
@@ -278,6 +292,7 @@ class AccountPanel(TextPanel):
         pal = palette(self.app)
         rows = [
             pairs("Wallet", fmt.usd(p.wallet), "Equity", Text(fmt.usd(p.equity), "bold")),
+            self._pnl_row(p, pal),
             cols(("Available", 10, "<"), (fmt.usd(p.available), 10, ">"), ("", 2, "<"), ("Score", 7, "<"),
                  (str(p.score), 11, ">")),
             pairs("Liq.", Text(str(p.liquidations), pal["bad"] if p.liquidations else ""),
