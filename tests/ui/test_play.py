@@ -649,3 +649,21 @@ async def test_the_account_panel_draws_the_sessions_equity_line(app_factory):
         f = app.play_screen.runner.frame
         pnl = f.me.equity - f.start_equity
         assert f"{'+' if pnl > 0 else '-' if pnl < 0 else ''}${abs(pnl):,.2f}" in row
+
+
+async def test_a_stop_typed_as_a_percentage_protects_either_side(app_factory):
+    """SL 2% is 2 % behind the entry whichever side is bought: both previews are valid, the long's stop below."""
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_ticket(pilot, "0.2", "10")
+        app.screen.query_one("#t-sl").value = "2%"
+        await pilot.pause()
+        long_preview, short_preview = app.screen.ticket.previews
+        assert long_preview.ok and short_preview.ok and app.screen.ticket.reason == ""
+        table = app.screen.query_one("#t-preview")
+        shown = table.render().plain.split("\n")
+        assert "If SL fills" in shown[-1] and table.region.height == len(shown)  # the new row is not cut off
+        await order(pilot, "b")
+        (pos,) = me(app).positions
+        (stop,) = [o for o in me(app).orders if o.type == "stop_loss"]
+        assert abs(stop.price / pos.entry - 0.98) < 0.001

@@ -22,6 +22,7 @@ LEVERAGE_PRESETS = (2, 5, 10, 20, 50, 100)
 # (leverage may end in x); anything else - letters, signs, control characters - is refused as typed
 NUMBER = r"(?:[0-9][0-9,_]*\.?[0-9]*|\.[0-9]*)?"
 LEVERAGE = r"[0-9]*[xX]?"
+TRIGGER = NUMBER + r"%?"  # a stop-loss or take-profit: a price, or a distance from the entry such as 2%
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,34 @@ def preview_order(draft: Draft, side: str, mark: float) -> tuple[A.PlaceOrder | 
         return None, why
     price = (draft.price.strip() or None) if draft.type != "market" else None
     opening = draft.type in ("market", "limit") and not draft.reduce_only
-    sl = (draft.stop_loss.strip() or None) if opening else None
-    tp = (draft.take_profit.strip() or None) if opening else None
+    reference = _decimal(price) if price is not None else None
+    ref = float(reference) if reference is not None and reference > 0 else mark
+    sl = trigger_text(draft.stop_loss, side, ref, loss=True) if opening else None
+    tp = trigger_text(draft.take_profit, side, ref, loss=False) if opening else None
     return A.PlaceOrder(side=side, qty=size_text(draft, mark), type=draft.type, price=price, leverage=lev,
                         margin=draft.margin, reduce_only=draft.reduce_only, contract=draft.contract,
                         stop_loss=sl, take_profit=tp), ""
+
+
+def trigger_text(text: str, side: str, reference: float, loss: bool) -> str | None:
+    """A stop-loss or take-profit as the engine takes it: a price as typed, or ``N%`` from the reference
+    price (the limit, else the mark) on the losing side for a stop, the winning side for a take-profit.
+
+    >>> trigger_text("2%", "long", 50_000.0, loss=True), trigger_text("2%", "short", 50_000.0, loss=True)
+    ('49000.0', '51000.0')
+    >>> trigger_text("5 %", "long", 50_000.0, loss=False), trigger_text("42,700", "long", 1.0, loss=True)
+    ('52500.0', '42,700')
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if not text.endswith("%"):
+        return text
+    pct = _decimal(text[:-1])
+    if pct is None or not 0 < pct < 100 or reference <= 0:
+        return text  # the engine says what is wrong with it
+    away = -1 if (side in ("long", "buy")) == loss else 1
+    return f"{round(reference * (1 + away * float(pct) / 100), 1):.1f}"
 
 
 def _number(text):

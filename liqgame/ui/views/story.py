@@ -35,6 +35,7 @@ class PositionStory:
     detail: str  # the engine's own explanation of the liquidation, if there was one
     timeline: tuple[Line, ...]  # what happened, worded as in the feed
     path: ChartData | None
+    entry_notional: float = 0.0  # USD, the opening fill's size at its price
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def story(report: PositionReport, events: list, price_history, now: int, trader:
                         f"{fmt.clock(end - report.opened)}; low {fmt.price(min(marks))}, high {fmt.price(max(marks))}")
         path = series_chart(marks, markers)
     return PositionStory(report, headline(report, entry), liq.explanation if liq is not None and not liq.partial
-                         else "", tuple(timeline(mine, summary, trader)), path)
+                         else "", tuple(timeline(mine, summary, trader)), path,
+                         entry.qty * entry.price if entry is not None else 0.0)
 
 
 def headline(r: PositionReport, entry: ev.Fill | None) -> str:
@@ -136,8 +138,10 @@ def what_if_choices(data: PostMortem) -> list[tuple[str, str, Change]]:
     from ...engine import RULEBOOKS
 
     used = max((d.get("leverage") or 10 for d in data.log if d.get("action") in ("open", "order")), default=10)
+    # a lower leverage is offered only if the wallet could have put up its margin for the largest entry
+    largest = max((st.entry_notional for st in data.stories), default=0.0)
     out = [(f"lev{x}", f"{x}x leverage instead of {used}x: same sizes, more margin", Change(leverage=x))
-           for x in (2, 5, 10) if x < used]
+           for x in (2, 5, 10) if x < used and largest / x < data.config.starting_balance]
     out += [(f"stop{x}", f"a stop-loss {x} % behind each entry", Change(stop_pct=x)) for x in (1, 2, 5)]
     out += [(f"margin{x}", f"{fmt.usd(x)} more margin on each new position", Change(add_margin=x))
             for x in (500, 2000)]

@@ -24,7 +24,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from ...engine import Preview, units_to_usd
 from ..palette import palette
 from ..views import fmt
-from ..views.draft import CONTRACTS, LEVERAGE, NUMBER, ORDER_TYPES, Draft
+from ..views.draft import CONTRACTS, LEVERAGE, NUMBER, ORDER_TYPES, TRIGGER, Draft
 from .panels import cols, lines
 
 FIELD_WORDS = (("size", "#t-size"), ("lot", "#t-size"), ("leverage", "#t-lev"), ("x is above", "#t-lev"),
@@ -44,6 +44,20 @@ class PreviewTable(Static):
 
     previews: reactive[tuple[Preview | None, Preview | None]] = reactive((None, None))
     equity: reactive[float] = reactive(0.0)
+
+    @staticmethod
+    def outcome_rows(previews) -> list[tuple[str, str]]:
+        """The stop and target rows a preview adds (each a line: the table's height changes with them)."""
+        rows = []
+        if any(p is not None and p.ok and p.stop_loss_loss is not None for p in previews):
+            rows.append(("If SL fills", "sl"))
+        if any(p is not None and p.ok and p.take_profit_gain is not None for p in previews):
+            rows.append(("If TP fills", "tp"))
+        return rows
+
+    def watch_previews(self, old, new) -> None:
+        if self.outcome_rows(old) != self.outcome_rows(new):
+            self.refresh(layout=True)  # a row came or went: the ticket's height follows
 
     def render(self) -> Text:
         pal = palette(self.app)
@@ -71,10 +85,7 @@ class PreviewTable(Static):
 
         rows = [cols(("", 12, "<"), (Text("Long", pal["good"]), 14, ">"), (Text("Short", pal["bad"]), 14, ">"))]
         shown = [("Price", "fill"), ("Margin", "im"), ("Fee", "fee"), ("Max size", "max"), ("Liq. price", "liq")]
-        if any(p is not None and p.ok and p.stop_loss_loss is not None for p in self.previews):
-            shown.append(("If SL fills", "sl"))
-        if any(p is not None and p.ok and p.take_profit_gain is not None for p in self.previews):
-            shown.append(("If TP fills", "tp"))
+        shown += self.outcome_rows(self.previews)
         for label, what in shown:
             rows.append(cols((Text(label, "bold" if what == "liq" else ""), 12, "<"), (cell(long_, what), 14, ">"),
                              (cell(short, what), 14, ">")))
@@ -130,9 +141,11 @@ class OrderTicket(Vertical):
                         disabled=d.type == "market")
         with Horizontal(classes="t-row"):
             yield Label("SL    ", classes="t-label")
-            yield NumberInput(d.stop_loss, placeholder="none", compact=True, restrict=NUMBER, max_length=16, id="t-sl")
+            yield NumberInput(d.stop_loss, placeholder="none, 2%", compact=True, restrict=TRIGGER, max_length=16,
+                              id="t-sl")
             yield Label("  TP ", classes="t-label")
-            yield NumberInput(d.take_profit, placeholder="none", compact=True, restrict=NUMBER, max_length=16, id="t-tp")
+            yield NumberInput(d.take_profit, placeholder="none, 4%", compact=True, restrict=TRIGGER, max_length=16,
+                              id="t-tp")
         yield Checkbox("Reduce-only", d.reduce_only, compact=True, id="t-reduce")
         yield PreviewTable(id="t-preview")
         with Horizontal(classes="t-row t-buttons"):
