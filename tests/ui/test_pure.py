@@ -184,3 +184,16 @@ def test_one_wording_for_the_feed_and_the_post_mortem():
     assert fed[0] == "0:01:01 MARGIN CALL " + told[0] and "liquidation at 40,800.0" in told[0]
     assert fed[1] == "0:01:02 AUTO-DELEVERAGED " + told[1] and "-$12.34 against the mark" in told[1]
     assert feed_lines([ev.MarginCall(61, 1, "perp", 0.85, 41_000.0, 40_800.0)], 0, pal) == []  # not mine
+
+
+def test_what_if_offers_only_leverages_the_wallet_could_afford():
+    """0.5 BTC at 43k (21.5k notional) from a 10k wallet: 2x would need 10.75k of margin, so it is not offered."""
+    from types import SimpleNamespace
+
+    from liqgame.engine import GameConfig
+    from liqgame.ui.views.story import what_if_choices
+
+    data = SimpleNamespace(log=({"action": "open", "leverage": 50, "qty": 0.5},), rulebook="insurance-first",
+                           stories=(SimpleNamespace(entry_notional=21_500.0),), config=GameConfig())
+    levs = [c.leverage for _, _, c in what_if_choices(data) if c.leverage is not None]
+    assert levs == [5, 10]
