@@ -275,6 +275,7 @@ class PlayScreen(BaseScreen):
 
     def _coach(self, f) -> None:
         """The guided first trade: the next step, in the hint line, once the last one is done."""
+        self.set_class(self.coach_step is not None, "-coaching")  # toasts stand above the taller hint
         if self.coach_step is None:
             return
         from ..views.coach import next_step, text_of
