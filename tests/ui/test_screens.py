@@ -3,6 +3,8 @@ high scores (names shown literally), saved-data warnings, theme, command palette
 
 from __future__ import annotations
 
+import html
+
 import datetime as dt
 
 from liqgame.playable import crowd_size
@@ -104,6 +106,10 @@ async def test_session_end_saves_verified_and_names_stay_literal(app_factory, tm
         end = app.screen
         assert isinstance(end, SessionEndScreen)
         assert end.data.record["ticks"] == 120 and end.data.curve is not None
+        # who else won and lost: the crowd and its counterparty, the pool, side by side
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Crowd's net result" in shown and "Liquidity pool's result" in shown
+        assert end.data.pool_pnl != 0
         end.query_one("#se-name").value = EVIL
         await pilot.click("#se-save")
         await wait_group(app, "save")

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Digits, Footer, Input, Static
 
-from ...engine import crowd_result, score_breakdown, units_to_usd
+from ...engine import crowd_result, flows_by_group, score_breakdown, units_to_usd
 from ...session import session_record
 from ...store import SaveResult
 from ..base import BaseScreen, GameSpec
@@ -43,6 +43,7 @@ class SessionEnd:
     crowd_shorts: int
     crowd_notional: float
     crowd_pnl: float
+    pool_pnl: float  # the liquidity pool, the crowd's and your counterparty
     fund_change: float
     fees: float
     ticks: int
@@ -58,6 +59,7 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
         curve_units = list(ps.curve)
         crowd = game.stats().crowd_liquidated
         pnl = crowd_result(game)
+        pool = sum(flows_by_group(game).get("liquidity pool", {}).values())
         fund_now = game.insurance_fund
         fees = game.snapshot().market.exchange_fees
         start_fund = game.scenario.insurance_fund_usd
@@ -70,7 +72,7 @@ def build_session_end(runner, spec: GameSpec) -> SessionEnd:
     return SessionEnd(record, log, int(record["score"]), breakdown, units_to_usd(ps.start), units_to_usd(equity_units),
                       ps.liquidations, ps.max_drawdown, curve, crowd.count, crowd.long_count, crowd.short_count,
                       crowd.notional_usd,
-                      units_to_usd(pnl), units_to_usd(fund_now) - start_fund, fees, tick)
+                      units_to_usd(pnl), units_to_usd(pool), units_to_usd(fund_now) - start_fund, fees, tick)
 
 
 class SessionEndScreen(BaseScreen):
@@ -141,10 +143,12 @@ class SessionEndScreen(BaseScreen):
         crowd.add_row("Liquidated notional", fmt.usd_short(d.crowd_notional))
         crowd.add_row("Crowd's net result", Text(fmt.usd(d.crowd_pnl, signed=True),
                                                  pal["good"] if d.crowd_pnl > 0 else pal["bad"]))
+        crowd.add_row("Liquidity pool's result", Text(fmt.usd(d.pool_pnl, signed=True),
+                                                      pal["good"] if d.pool_pnl > 0 else pal["bad"]))
         crowd.add_row("Insurance fund change", fmt.usd(d.fund_change, signed=True))
         crowd.add_row("Exchange fees earned", fmt.usd(d.fees))
         self.query_one("#se-crowd", Static).update(crowd)
-        self.query_one("#se-crowd").border_title = "The crowd"
+        self.query_one("#se-crowd").border_title = "The market: who else won and lost"
         chart = self.query_one("#se-curve", PriceChart)
         chart.data = d.curve
         chart.border_title = "Your equity (USD)"
