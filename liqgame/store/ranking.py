@@ -10,6 +10,8 @@ from __future__ import annotations
 import heapq
 from typing import Any, Iterable, Mapping
 
+from rich.cells import cell_len
+
 from .records import clean_name, printable, signature
 
 VERIFIED, UNCHECKED, FAILED = "verified", "unchecked", "failed"
@@ -124,6 +126,13 @@ _COLUMNS = (
 )
 
 
+def _pad(text: str, align: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells: an emoji or a CJK character takes two, so
+    ``str.ljust`` (which counts characters) would push the rest of the line out of its columns."""
+    gap = " " * max(width - cell_len(text), 0)
+    return text + gap if align == "<" else gap + text
+
+
 def format_scores_table(rows: list[Mapping[str, Any]]) -> str:
     """Plain-text table of ``Store.top_scores`` rows. Check column: ok = replay verified,
     - = not checked yet, FAILED = replay disagreed or the entry was edited."""
@@ -131,10 +140,10 @@ def format_scores_table(rows: list[Mapping[str, Any]]) -> str:
         return "No scores yet."
     cells = [[fmt(row) for _, _, fmt in _COLUMNS] for row in rows]
     header = [title for title, _, _ in _COLUMNS]
-    widths = [max(len(line[i]) for line in cells + [header]) for i in range(len(header))]
+    widths = [max(cell_len(line[i]) for line in cells + [header]) for i in range(len(header))]
 
     def line(values: list[str]) -> str:
-        parts = [f"{value:{align}{width}}" for value, (_, align, _), width in zip(values, _COLUMNS, widths)]
+        parts = [_pad(value, align, width) for value, (_, align, _), width in zip(values, _COLUMNS, widths)]
         return "  ".join(parts).rstrip()
 
     return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(c) for c in cells])
