@@ -178,3 +178,13 @@ def test_whatif_bad_arguments_are_one_line(tmp_path, capsys, args, msg):
     err = capsys.readouterr().err.strip()
     assert msg in err and "\n" not in err
     assert main(["whatif", "0123456789ab", "--leverage", "5", "--data-dir", str(tmp_path)]) == 2
+
+
+def test_an_unknown_session_id_is_not_found_not_a_mismatch(tmp_path, capsys):
+    saved_game(tmp_path)
+    assert main(["replay", "0123456789ab", "--verify", "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "not found" in out and "MISMATCH" not in out
+    assert main(["replay", "0123456789ab", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not found" in err and "MISMATCH" not in err

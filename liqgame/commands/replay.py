@@ -15,6 +15,9 @@ def add_parser(sub) -> None:
 
 
 def _print_verdict(r) -> None:
+    if not r.found:  # nothing was replayed: not a mismatch
+        print(f"{r.session_id}: not found (see `liqgame scores` for the saved sessions)", flush=True)
+        return
     print(f"{r.session_id}: {'verified' if r.ok else 'MISMATCH'}" + ("" if r.ok else f" - {r.reason}"), flush=True)
 
 

@@ -78,12 +78,14 @@ class SaveResult:
 @dataclass(frozen=True)
 class VerifyResult:
     """Outcome of replaying one session. ``recorded`` is False if the result could not be written
-    (read-only store, or the entry changed while the replay ran)."""
+    (read-only store, or the entry changed while the replay ran); ``found`` is False if no saved
+    session has this id (nothing was replayed, so nothing mismatched)."""
 
     session_id: str
     ok: bool
     reason: str
     recorded: bool
+    found: bool = True
 
 
 class MissingIndex(ValueError):
@@ -249,8 +251,8 @@ class Store:
         """
         try:
             entry = self._find(session_id)
-        except SessionNotFound:
-            return VerifyResult(session_id, False, "no such session", False)
+        except SessionNotFound as exc:
+            return VerifyResult(session_id, False, str(exc), False, found=False)
         ok, reason = self._check(entry, replayer)
         recorded = self._record({session_id: (signature(entry), ok, reason)})
         return VerifyResult(session_id, ok, reason, session_id in recorded)
@@ -401,7 +403,7 @@ class Store:
             for entry in self._read().get("sessions", {}).values():
                 if entry["id"] == session_id:
                     return entry
-        raise SessionNotFound(f"no saved session {session_id!r}")
+        raise SessionNotFound(f"session {session_id!r} not found")
 
     def _record(self, results: dict[str, tuple[str | None, bool, str]]) -> set[str]:
         """Write verification outcomes ``{id: (signature checked, ok, reason)}`` in one transaction.
