@@ -45,6 +45,7 @@ from .atomic import (
 from .daily import daily_key
 from .logs import LogError, encode_log, read_log, write_log
 from .paths import LOG_SUFFIX, Layout, resolve_data_dir
+from .attempts import first_attempts
 from .ranking import FAILED, VERIFIED, rank, score_row, shown, status_of
 from .verdict import Replayer, judge
 from .records import (
@@ -226,16 +227,23 @@ class Store:
         limit: int | None = 20,
         rulebook: str | None = None,
     ) -> list[dict[str, Any]]:
-        """High-score rows (rank, name, score, equity, liquidations, max_drawdown, scenario, rulebook,
-        kind, daily_date, date, verified, status, reason, session_id), JSON-serialisable.
+        """High-score rows (rank, practice, name, score, equity, liquidations, max_drawdown, scenario,
+        rulebook, kind, daily_date, date, verified, status, reason, session_id), JSON-serialisable.
 
         Filters left as None match everything (pass ``kind="free"`` for the ordinary table);
         ``daily_date`` (date or "YYYY-MM-DD") selects that day's daily challenge. Ranking: verified,
-        then not yet checked, then failed; score descending within each group.
+        then not yet checked, then failed; score descending within each group. A daily challenge
+        ranks each player's first attempt of the day (``attempts.first_attempts`` says which and why);
+        later attempts follow the ranked rows, in the same order, as practice: ``rank`` None,
+        ``practice`` True. ``limit`` counts both.
         """
         entries = self._select(scenario=scenario, kind=kind, daily_date=daily_date, rulebook=rulebook)
-        ranked = rank(entries, limit)
-        return [score_row(n, entry, status, reason) for n, (entry, status, reason) in enumerate(ranked, start=1)]
+        firsts, later = first_attempts(entries)
+        ranked = rank(firsts, limit)
+        room = None if limit is None else limit - len(ranked)
+        practice = rank(later, room) if later and (room is None or room > 0) else []
+        return ([score_row(n, entry, status, reason) for n, (entry, status, reason) in enumerate(ranked, start=1)]
+                + [score_row(None, entry, status, reason) for entry, status, reason in practice])
 
     # ------------------------------------------------------------ verification
 
