@@ -59,9 +59,12 @@ def first_attempts(entries: Iterable[Mapping[str, Any]]) -> tuple[list, list]:
     """
     ranked: list[Mapping[str, Any]] = []
     players: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    keys: dict[str, str] = {}  # name -> name_key: a table holds few names, many times each
     for entry in entries:
         if entry["kind"] == "daily":
-            players.setdefault((entry["daily_date"], name_key(entry["name"])), []).append(entry)
+            name = entry["name"]
+            key = keys.get(name) or keys.setdefault(name, name_key(name))
+            players.setdefault((entry["daily_date"], key), []).append(entry)
         else:
             ranked.append(entry)
     practice: list[Mapping[str, Any]] = []
