@@ -12,7 +12,7 @@ game the menu offers (:mod:`liqgame.playable`). It refuses with ``ReplayRefused`
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 from . import __version__
 from .assets_io import get_scenario
@@ -74,6 +74,26 @@ def session_record(game: Game, *, name: str, date: str, kind: str = "free", dail
         "config": game.config.to_dict(),
         "ticks": game.tick,
     }
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A saved session as read back and checked: ready to replay, watch or play again with a change."""
+
+    record: dict  # the full record, with its "id"
+    actions: list
+    config: GameConfig
+    ticks: int
+
+
+def open_saved(store, session_id: str) -> SavedSession:
+    """Read a saved session from ``store`` and check every field before anything runs it (a session
+    file may be hand-made). The one loader of ``liqgame replay``, ``liqgame whatif`` and the score
+    table's Enter. Raises the store's ``StoreError`` (not found, file missing or unreadable) or
+    ``ReplayRefused``, each with a message for the player."""
+    record, actions = store.load_session(session_id)
+    config, ticks = checked_replay(record, actions)
+    return SavedSession(record, actions, config, ticks)
 
 
 def replay_record(record: dict, actions: list[dict]) -> Game:

@@ -178,3 +178,29 @@ def test_whatif_bad_arguments_are_one_line(tmp_path, capsys, args, msg):
     err = capsys.readouterr().err.strip()
     assert msg in err and "\n" not in err
     assert main(["whatif", "0123456789ab", "--leverage", "5", "--data-dir", str(tmp_path)]) == 2
+
+
+def test_an_unknown_session_id_is_not_found_not_a_mismatch(tmp_path, capsys):
+    saved_game(tmp_path)
+    assert main(["replay", "0123456789ab", "--verify", "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "not found" in out and "MISMATCH" not in out
+    assert main(["replay", "0123456789ab", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not found" in err and "MISMATCH" not in err
+
+
+def test_scores_daily_lists_a_second_attempt_as_practice_in_text_and_json(tmp_path, capsys):
+    game = make_game(GameConfig(seed=3, scenario="calm", bots=0))
+    store = Store(tmp_path)
+    for name, time in (("ann", "09:00:00"), (" ANN", "10:00:00"), ("bob", "11:00:00")):
+        record = session_record(game, name=name, date=f"2026-11-25T{time}", kind="daily", daily_date="2026-11-25")
+        assert store.save_session(record, []).ok
+    assert main(["scores", "--daily", "2026-11-25", "--json", "--data-dir", str(tmp_path)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(row["name"], row["rank"], row["practice"]) for row in rows] == [
+        ("ann", 1, False), ("bob", 2, False), ("ANN", None, True)]
+    assert main(["scores", "--daily", "2026-11-25", "--data-dir", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "Practice" in text and "not ranked" in text
+    assert text.splitlines()[-1].split()[:2] == ["-", "ANN"]

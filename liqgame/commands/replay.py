@@ -15,6 +15,9 @@ def add_parser(sub) -> None:
 
 
 def _print_verdict(r) -> None:
+    if not r.found:  # nothing was replayed: not a mismatch
+        print(f"{r.session_id}: not found (see `liqgame scores` for the saved sessions)", flush=True)
+        return
     print(f"{r.session_id}: {'verified' if r.ok else 'MISMATCH'}" + ("" if r.ok else f" - {r.reason}"), flush=True)
 
 
@@ -33,20 +36,19 @@ def run(args) -> int:
         return 1 if any(not r.ok for r in results) else 0
     if not args.session_id:
         raise CliError("liqgame replay: give a session id (see `liqgame scores`)")
-    record, actions = load_checked(store, args.session_id, "replay")
+    saved = load_checked(store, args.session_id, "replay")
     from ..ui.app import run_replay
 
-    return run_replay(record, actions, args)
+    return run_replay(saved, args)
 
 
 def load_checked(store, session_id: str, command: str):
-    """A saved session's record and action log, checked before anything runs (a file may be hand-made)."""
-    from ..session import checked_replay
+    """A saved session (``liqgame.session.SavedSession``), checked before anything runs; a problem is
+    one line on the command line."""
+    from ..session import open_saved
     from ..store import ReplayRefused, StoreError
 
     try:
-        record, actions = store.load_session(session_id)
-        checked_replay(record, actions)
+        return open_saved(store, session_id)
     except (StoreError, ReplayRefused) as e:
         raise CliError(f"liqgame {command}: {e}") from None
-    return record, actions

@@ -28,7 +28,6 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..engine import GameConfig
     from ..engine import Change, what_if
     from ..session import scenario_for
 
@@ -41,9 +40,8 @@ def run(args) -> int:
                         rulebook=args.rulebook)
     except ValueError as e:
         raise CliError(f"liqgame whatif: {e}") from None
-    record, actions = load_checked(open_store(args), args.session_id, "whatif")
-    config = GameConfig.from_dict(record["config"])
-    result = what_if(config, scenario_for(config.scenario), actions, int(record["ticks"]), change)
+    saved = load_checked(open_store(args), args.session_id, "whatif")
+    result = what_if(saved.config, scenario_for(saved.config.scenario), saved.actions, saved.ticks, change)
     print(json.dumps(result.to_dict(), indent=2) if args.json else comparison_text(result))
     return 0
 

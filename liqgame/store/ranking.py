@@ -3,6 +3,9 @@
 Ranking rule: verified entries first, then entries not checked yet, then entries that failed
 verification; within each group by score (highest first), then earliest date, then id. An entry
 whose fields changed after it was verified (hand edit) counts as failed.
+
+The daily challenge ranks one attempt per player and day (``attempts.first_attempts``); the
+others are listed after the ranked rows as practice.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import heapq
 from typing import Any, Iterable, Mapping
 
+from rich.cells import cell_len
+
 from .records import clean_name, printable, signature
 
 VERIFIED, UNCHECKED, FAILED = "verified", "unchecked", "failed"
+PRACTICE_HEADING = "Practice: later attempts of the same player and day (kept, not ranked)"
 EDITED_REASON = "entry changed after it was verified"
 
 
@@ -78,10 +84,12 @@ def shown(value: Any) -> Any:
     return printable(value) if isinstance(value, str) else value
 
 
-def score_row(position: int, entry: Mapping[str, Any], status: str, reason: str | None) -> dict[str, Any]:
-    """One JSON-serialisable row of the score table; every text in it is safe to print."""
+def score_row(position: int | None, entry: Mapping[str, Any], status: str, reason: str | None) -> dict[str, Any]:
+    """One JSON-serialisable row of the score table; every text in it is safe to print. A practice
+    attempt (a later daily attempt, ``position`` None) has rank None and ``practice`` True."""
     return {
         "rank": position,
+        "practice": position is None,
         "name": clean_name(entry["name"]),
         "score": entry["score"],
         "equity": entry["final_equity"],
@@ -108,7 +116,7 @@ def _num(value: Any, digits: int) -> str:
 
 
 _COLUMNS = (
-    ("#", ">", lambda r: str(r["rank"])),
+    ("#", ">", lambda r: "-" if r["rank"] is None else str(r["rank"])),
     ("Name", "<", lambda r: r["name"]),
     ("Score", ">", lambda r: _num(r["score"], 1)),
     ("Equity", ">", lambda r: _num(r["equity"], 2)),
@@ -124,17 +132,30 @@ _COLUMNS = (
 )
 
 
+def _pad(text: str, align: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells: an emoji or a CJK character takes two, so
+    ``str.ljust`` (which counts characters) would push the rest of the line out of its columns."""
+    gap = " " * max(width - cell_len(text), 0)
+    return text + gap if align == "<" else gap + text
+
+
 def format_scores_table(rows: list[Mapping[str, Any]]) -> str:
     """Plain-text table of ``Store.top_scores`` rows. Check column: ok = replay verified,
-    - = not checked yet, FAILED = replay disagreed or the entry was edited."""
+    - = not checked yet, FAILED = replay disagreed or the entry was edited. Practice rows (later
+    daily attempts, not ranked) follow the ranked ones under their own heading, with - for a rank."""
     if not rows:
         return "No scores yet."
     cells = [[fmt(row) for _, _, fmt in _COLUMNS] for row in rows]
     header = [title for title, _, _ in _COLUMNS]
-    widths = [max(len(line[i]) for line in cells + [header]) for i in range(len(header))]
+    widths = [max(cell_len(line[i]) for line in cells + [header]) for i in range(len(header))]
 
     def line(values: list[str]) -> str:
-        parts = [f"{value:{align}{width}}" for value, (_, align, _), width in zip(values, _COLUMNS, widths)]
+        parts = [_pad(value, align, width) for value, (_, align, _), width in zip(values, _COLUMNS, widths)]
         return "  ".join(parts).rstrip()
 
-    return "\n".join([line(header), "  ".join("-" * w for w in widths)] + [line(c) for c in cells])
+    ranked = [line(c) for c, row in zip(cells, rows) if not row.get("practice")]
+    practice = [line(c) for c, row in zip(cells, rows) if row.get("practice")]
+    out = [line(header), "  ".join("-" * w for w in widths)] + ranked
+    if practice:
+        out += ["", PRACTICE_HEADING] + practice
+    return "\n".join(out)

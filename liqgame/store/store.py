@@ -45,6 +45,7 @@ from .atomic import (
 from .daily import daily_key
 from .logs import LogError, encode_log, read_log, write_log
 from .paths import LOG_SUFFIX, Layout, resolve_data_dir
+from .attempts import first_attempts
 from .ranking import FAILED, VERIFIED, rank, score_row, shown, status_of
 from .verdict import Replayer, judge
 from .records import (
@@ -78,12 +79,14 @@ class SaveResult:
 @dataclass(frozen=True)
 class VerifyResult:
     """Outcome of replaying one session. ``recorded`` is False if the result could not be written
-    (read-only store, or the entry changed while the replay ran)."""
+    (read-only store, or the entry changed while the replay ran); ``found`` is False if no saved
+    session has this id (nothing was replayed, so nothing mismatched)."""
 
     session_id: str
     ok: bool
     reason: str
     recorded: bool
+    found: bool = True
 
 
 class MissingIndex(ValueError):
@@ -224,16 +227,23 @@ class Store:
         limit: int | None = 20,
         rulebook: str | None = None,
     ) -> list[dict[str, Any]]:
-        """High-score rows (rank, name, score, equity, liquidations, max_drawdown, scenario, rulebook,
-        kind, daily_date, date, verified, status, reason, session_id), JSON-serialisable.
+        """High-score rows (rank, practice, name, score, equity, liquidations, max_drawdown, scenario,
+        rulebook, kind, daily_date, date, verified, status, reason, session_id), JSON-serialisable.
 
         Filters left as None match everything (pass ``kind="free"`` for the ordinary table);
         ``daily_date`` (date or "YYYY-MM-DD") selects that day's daily challenge. Ranking: verified,
-        then not yet checked, then failed; score descending within each group.
+        then not yet checked, then failed; score descending within each group. A daily challenge
+        ranks each player's first attempt of the day (``attempts.first_attempts`` says which and why);
+        later attempts follow the ranked rows, in the same order, as practice: ``rank`` None,
+        ``practice`` True. ``limit`` counts both.
         """
         entries = self._select(scenario=scenario, kind=kind, daily_date=daily_date, rulebook=rulebook)
-        ranked = rank(entries, limit)
-        return [score_row(n, entry, status, reason) for n, (entry, status, reason) in enumerate(ranked, start=1)]
+        firsts, later = first_attempts(entries)
+        ranked = rank(firsts, limit)
+        room = None if limit is None else limit - len(ranked)
+        practice = rank(later, room) if later and (room is None or room > 0) else []
+        return ([score_row(n, entry, status, reason) for n, (entry, status, reason) in enumerate(ranked, start=1)]
+                + [score_row(None, entry, status, reason) for entry, status, reason in practice])
 
     # ------------------------------------------------------------ verification
 
@@ -249,8 +259,8 @@ class Store:
         """
         try:
             entry = self._find(session_id)
-        except SessionNotFound:
-            return VerifyResult(session_id, False, "no such session", False)
+        except SessionNotFound as exc:
+            return VerifyResult(session_id, False, str(exc), False, found=False)
         ok, reason = self._check(entry, replayer)
         recorded = self._record({session_id: (signature(entry), ok, reason)})
         return VerifyResult(session_id, ok, reason, session_id in recorded)
@@ -401,7 +411,7 @@ class Store:
             for entry in self._read().get("sessions", {}).values():
                 if entry["id"] == session_id:
                     return entry
-        raise SessionNotFound(f"no saved session {session_id!r}")
+        raise SessionNotFound(f"session {session_id!r} not found")
 
     def _record(self, results: dict[str, tuple[str | None, bool, str]]) -> set[str]:
         """Write verification outcomes ``{id: (signature checked, ok, reason)}`` in one transaction.

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..assets_io import asset_dir
-from .base import GameSpec
+from .base import GameSpec, replay_spec
 
 CSS_FILE = Path(asset_dir()) / "styles" / "liqgame.tcss"
 
@@ -204,14 +204,12 @@ class LiqApp(App):
         self.push_screen(ScoresScreen())
 
 
-def run_replay(record: dict, actions: list[dict], args) -> int:
-    """``liqgame replay ID``: watch a saved session again in the play screen (speed keys work)."""
-    from ..engine import GameConfig
+def run_replay(saved, args) -> int:
+    """``liqgame replay ID``: watch a saved session (``liqgame.session.SavedSession``) again in the
+    play screen (speed keys work)."""
     from ..store import resolve_data_dir
 
-    spec = GameSpec(GameConfig.from_dict(record["config"]), kind="replay", player_name=str(record.get("name", "")),
-                    script=tuple(actions), ticks=int(record["ticks"]), branched_from=record.get("id"))
-    LiqApp(data_dir=resolve_data_dir(getattr(args, "data_dir", None)), game=spec, paused=False).run()
+    LiqApp(data_dir=resolve_data_dir(getattr(args, "data_dir", None)), game=replay_spec(saved), paused=False).run()
     return 0
 
 

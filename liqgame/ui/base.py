@@ -56,3 +56,10 @@ class GameSpec:
     branched_from: str | None = None  # a new session started from a replay: the replayed session's id
     guided: bool = False  # the guided first trade: a coach line walks the player through one position
     lesson: object = None  # a lesson (liqgame.lessons.Lesson) played on the play screen, with its panel
+
+
+def replay_spec(saved) -> GameSpec:
+    """A saved session (``liqgame.session.open_saved``) to watch read-only on the play screen: how
+    ``liqgame replay ID`` and Enter on the score table both start a replay."""
+    return GameSpec(saved.config, kind="replay", player_name=str(saved.record.get("name", "")),
+                    script=tuple(saved.actions), ticks=saved.ticks, branched_from=saved.record.get("id"))

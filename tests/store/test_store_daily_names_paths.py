@@ -98,3 +98,20 @@ def test_every_shown_text_field_is_printable(data_dir):
     texts = [value for row in rows for value in row.values() if isinstance(value, str)]
     assert texts and all(text.isprintable() for text in texts), texts
     assert "\x1b" not in format_scores_table(store.top_scores())
+
+
+def test_wide_names_keep_the_score_table_in_its_columns(data_dir):
+    from rich.cells import cell_len
+
+    store = Store(data_dir)
+    for i, name in enumerate(("ann", "Zoë 🚀🚀", "李小龍", "ｆｕｌｌｗｉｄｔｈ")):
+        store.save_session(*make_session(i, name=name))
+    header, rule, *lines = format_scores_table(store.top_scores()).splitlines()
+    assert len(lines) == 4
+    # the session id is the last column and always 12 characters: every row ends where the rule does
+    assert {cell_len(line) for line in lines} == {cell_len(rule)}
+    score_ends = cell_len(header[:header.index("Score") + len("Score")])  # a right-aligned column
+    for line, row in zip(lines, store.top_scores()):
+        after_name = line.index(row["name"]) + len(row["name"])
+        score = f"{row['score']:,}"
+        assert cell_len(line[:line.index(score, after_name) + len(score)]) == score_ends, line

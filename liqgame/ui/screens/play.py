@@ -223,8 +223,9 @@ class PlayScreen(BaseScreen):
         if self.read_only:
             self.ticket.disabled = True
             self.ticket.border_title = "Order ticket · REPLAY (read-only)"
+            # fits 80 columns; q (end) is in the footer
             self.query_one("#hint", Static).update("REPLAY · space play/pause · +/- speed · j next event · "
-                                                   "B new game from here · q back")
+                                                   "B new game from here")
         self.banner = self.query_one(MarginBanner)
         self.banner.display = False
         self.run_worker(self._clock_thread, thread=True, name="game-clock", group="clock")

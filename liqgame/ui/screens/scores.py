@@ -3,7 +3,9 @@
 Names and every other text come from a file anyone can edit: the store hands over rows whose text
 is already one printable line (no escape sequences), and cells are rich ``Text`` objects, never
 markup.  Start balance and crowd are shown because verification binds them to the replay.
-Reading runs in a worker (the store may wait for a file lock).
+The daily table ranks each player's first attempt; later ones follow, marked "practice".
+Enter (or a click) on a row watches that session's replay on the play screen.
+Reading runs in a worker (the store may wait for a file lock), and so does loading a replay.
 """
 
 from __future__ import annotations
@@ -11,17 +13,35 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Select, Static
+from textual.worker import get_current_worker
 
 from ...assets_io import scenarios
 from ...store import daily_key
-from ..base import BaseScreen
+from ..base import BaseScreen, replay_spec
 
 STATUS = {True: "✓ verified", False: "✗ failed", None: "unchecked"}
+NOTE = {"free": "Enter: watch the replay · d: daily challenge · check: liqgame replay --verify",
+        "daily": "Enter: watch the replay · d: free play · practice: a later attempt, not ranked"}
+
+
+class ScoresTable(DataTable):
+    """The score table: Enter, or one click on a row, selects it (``RowSelected``) to watch it."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Watch the replay")]
+
+    def on_click(self, event: events.Click) -> None:
+        """One click on a row selects it (a plain DataTable selects on a second click, of the same cell)."""
+        row = event.style.meta.get("row")
+        if isinstance(row, int) and 0 <= row < self.row_count:
+            event.prevent_default()
+            event.stop()
+            self.move_cursor(row=row)
+            self.action_select_cursor()
 
 
 class ScoresScreen(BaseScreen):
@@ -38,16 +58,12 @@ class ScoresScreen(BaseScreen):
             yield Static(Text("High scores", "bold"), id="scores-title")
             yield Select([("All markets", "")] + [(s.title, n) for n, s in scenarios().items()],
                          value=self.scenario or "", allow_blank=False, compact=True, id="scores-scenario")
-        yield DataTable(id="scores-table", cursor_type="row", zebra_stripes=True)
+        yield ScoresTable(id="scores-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="scores-note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for col in ("#", "Name", "Score", "Equity", "Start", "Crowd", "Liq.", "Max DD", "Market", "Rulebook", "Date",
-                    "Replay"):
-            table.add_column(col)
-        table.focus()
+        self.query_one(DataTable).focus()
         self.load()
 
     @on(Select.Changed, "#scores-scenario")
@@ -73,18 +89,47 @@ class ScoresScreen(BaseScreen):
     def show(self, rows: list[dict], note: str = "") -> None:
         self.rows = rows
         table = self.query_one(DataTable)
-        table.clear()
+        table.clear(columns=True)  # a day's table shows the time only: it fits 120 columns with "practice" rows
+        table.add_columns("#", "Name", "Score", "Equity", "Start", "Crowd", "Liq.", "Max DD", "Market", "Rulebook",
+                          "Ended" if self.kind == "daily" else "Date", "Replay")
         for r in rows:
+            rank = Text("practice", "italic") if r["practice"] else Text(str(r["rank"]))
             table.add_row(
-                Text(str(r["rank"])), Text(r["name"]), Text(f"{r['score']:,}", justify="right"),
+                rank, Text(r["name"]), Text(f"{r['score']:,}", justify="right"),
                 Text(f"${r['equity']:,.2f}", justify="right"),
                 Text(f"${r['starting_balance']:,.0f}", justify="right"),
                 Text("?" if r["bots"] is None else f"{r['bots']:,}", justify="right"),
                 Text(str(r["liquidations"]), justify="right"),
                 Text(f"{r['max_drawdown'] * 100:.1f} %", justify="right"), Text(str(r["scenario"])),
-                Text(str(r["rulebook"])), Text(str(r["date"])[:16]), Text(STATUS.get(r["verified"], "?")))
+                Text(str(r["rulebook"])), Text(str(r["date"])[11:16] if self.kind == "daily" else str(r["date"])[:16]),
+                Text(STATUS.get(r["verified"], "?")),
+                key=r["session_id"])
         what = "today's daily challenge" if self.kind == "daily" else "free play"
         self.query_one("#scores-title", Static).update(Text(f"High scores — {what}", "bold"))
         self.query_one("#scores-note", Static).update(
-            note or ("No saved sessions yet: finish a game and save it." if not rows else
-                     "d: free play / daily · verify with `liqgame replay --verify`"))
+            note or ("No saved sessions yet: finish a game and save it." if not rows else NOTE[self.kind]))
+
+    # ------------------------------------------------------------------ watching a replay
+    @on(DataTable.RowSelected, "#scores-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is not None and event.row_key.value is not None:  # None: Enter on an empty table
+            self.watch_replay(event.row_key.value)
+
+    @work(thread=True, exclusive=True, group="replay")
+    def watch_replay(self, session_id: str) -> None:
+        """Load and check the session (the one loader ``liqgame replay`` uses), then watch it; a
+        session that cannot be loaded is one message, and the table stays as it is."""
+        from ...session import open_saved
+
+        try:
+            spec = replay_spec(open_saved(self.app.store, session_id))
+        except Exception as e:  # a file anyone can edit or delete must not crash the game
+            self.app.call_from_thread(self.notify, str(e) or type(e).__name__, title="Cannot replay this session",
+                                      severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._watch, spec)
+
+    def _watch(self, spec) -> None:
+        if self.is_current:  # not if the player left the table meanwhile
+            self.app.start_game(spec, paused=False, clock=self.app.use_clock)

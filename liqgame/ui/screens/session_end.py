@@ -2,6 +2,8 @@
 
 The record is built once (under the runner's lock) with :func:`liqgame.session.session_record`;
 saving runs in a worker thread because the store may wait for another process's file lock.
+A daily attempt says before it is saved whether it will be practice: the day's table is read once
+(in a worker) and the name typed is checked against it as it changes.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.widgets import Button, Digits, Footer, Input, Static
 
 from ...engine import crowd_result, flows_by_group, score_breakdown, units_to_usd
 from ...session import session_record
-from ...store import SaveResult
+from ...store import SaveResult, ranked_attempt
 from ..base import BaseScreen, GameSpec
 from ..palette import palette
 from ..views import fmt
@@ -87,6 +89,7 @@ class SessionEndScreen(BaseScreen):
         super().__init__()
         self.data = data
         self.saved: SaveResult | None = None
+        self.day_rows: list[dict] | None = None  # a daily attempt: the day's table, once read
 
     def body(self) -> ComposeResult:
         d = self.data
@@ -105,6 +108,7 @@ class SessionEndScreen(BaseScreen):
                 yield Button("Save score", variant="primary", id="se-save")
                 yield Button("High scores", id="se-scores")
                 yield Button("Menu", id="se-menu")
+            yield Static("", id="se-practice", markup=False)
             yield Static("", id="se-result", markup=False)
         yield Footer()
 
@@ -152,6 +156,36 @@ class SessionEndScreen(BaseScreen):
         chart = self.query_one("#se-curve", PriceChart)
         chart.data = d.curve
         chart.border_title = "Your equity (USD)"
+        self.query_one("#se-practice").display = False
+        if d.record.get("kind") == "daily" and getattr(self.app, "store", None) is not None:
+            self.read_day()
+
+    # ------------------------------------------------------------------ a daily attempt: ranked or practice?
+    @work(thread=True, exclusive=True, group="day")
+    def read_day(self) -> None:
+        rows = self.app.store.top_scores(kind="daily", daily_date=self.data.record["daily_date"], limit=None)
+        self.app.call_from_thread(self._day_read, rows)
+
+    def _day_read(self, rows: list[dict]) -> None:
+        self.day_rows = rows
+        self._show_practice()
+
+    @on(Input.Changed, "#se-name")
+    def _name_changed(self) -> None:
+        if not (self.saved is not None and self.saved.ok):  # once saved, the note says what was saved
+            self._show_practice()
+
+    def _show_practice(self) -> None:
+        """Before saving: if the name typed already has today's ranked attempt, say this one is practice."""
+        if self.day_rows is None:
+            return
+        first = ranked_attempt(self.day_rows, self.query_one("#se-name", Input).value, self.data.record["date"])
+        note = self.query_one("#se-practice", Static)
+        note.display = first is not None
+        if first is not None:
+            note.update(f"Practice: this attempt will be saved but not ranked. Today's ranked attempt for "
+                        f"{first['name']} is the first one (ended {str(first['date'])[11:16]}, score {first['score']:,}).")
+            self.call_after_refresh(note.scroll_visible, animate=False)  # under the name field, in view
 
     # ------------------------------------------------------------------ saving
     @on(Input.Submitted, "#se-name")
