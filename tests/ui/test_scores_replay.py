@@ -69,6 +69,12 @@ async def test_enter_on_a_row_watches_that_session_read_only(app_factory, tmp_pa
         assert isinstance(play, PlayScreen) and play.read_only and play.spec.kind == "replay"
         assert play.spec.branched_from == ann and list(play.spec.script) == actions
         assert play.spec.ticks == record["ticks"] and play.game.config.to_dict() == record["config"]
+        await pilot.press("q")  # a replay has no score to end: q asks, then goes back to the table
+        await pilot.pause()
+        assert "replay" in app.screen.question.lower()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is scores
 
 
 async def test_enter_on_an_empty_table_does_nothing(app_factory):

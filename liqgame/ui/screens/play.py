@@ -719,11 +719,16 @@ class PlayScreen(BaseScreen):
             self.app.push_screen(ConfirmScreen("End the lesson now and check it? The rest of its time is played "
                                                "at once."), lambda ok: self.action_finish() if ok else None)
             return
+        from .confirm import ConfirmScreen
+
+        if self.read_only:  # a replay has no score of its own: q goes back to where it was opened from
+            self.paused = True
+            self.app.push_screen(ConfirmScreen("Stop watching this replay?"),
+                                 lambda ok: self.app.pop_screen() if ok else None)
+            return
         if self.runner.halted and self.runner.halted.reason == "end":
             self.end_session()
             return
-        from .confirm import ConfirmScreen
-
         self.paused = True
         self.app.push_screen(ConfirmScreen("End the session now? Your score is final."),
                              lambda ok: self.end_session() if ok else None)
