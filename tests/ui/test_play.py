@@ -4,6 +4,7 @@ liquidation post-mortem, the clock, invalid input and a small terminal."""
 from __future__ import annotations
 
 import asyncio
+import pytest
 
 from liqgame.engine import events as ev
 from liqgame.ui.messages import FrameReady
@@ -96,6 +97,23 @@ async def test_margin_call_pauses_at_1x_and_shows_the_danger_state_until_it_reco
         screen.runner.advance(1)
         await pilot.pause()
         assert not screen.banner.display
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_danger_banner_fits_with_every_remedy_key(app_factory, size):
+    app = app_factory()
+    async with app.run_test(size=size) as pilot:
+        await fill_ticket(pilot, "0.5", "50")
+        await order(pilot, "b")
+        screen = app.screen
+        screen.speed = 100
+        screen.paused = False
+        await run_until_event(pilot, ev.MarginCall)
+        await pilot.pause()
+        text = screen.banner.render()
+        assert text.cell_len <= screen.banner.size.width, text.plain
+        for words in ("DANGER", "liq ", "a add", "r reduce", "c close", "paused"):
+            assert words in text.plain
 
 
 async def test_the_danger_setting_can_keep_the_clock_running(app_factory):

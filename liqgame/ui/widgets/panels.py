@@ -359,14 +359,26 @@ class MarginBanner(Static):
         p = self.position
         if p is None:
             return Text("")
+        # the widest wording that fits: at 80 columns every remedy key stays visible, only words go
+        width = self.size.width or 200
+        for level in range(3):
+            t = self._wording(p, level)
+            if t.cell_len <= width:
+                break
+        return t
+
+    def _wording(self, p: PositionView, level: int) -> Text:
+        """Level 0 says it all; 1 shortens the title and the gaps; 2 keeps only numbers and keys."""
+        gap = "   " if level == 0 else "  "
         t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(" ⚠ DANGER: MARGIN CALL ", "reverse bold")
-        t.append(f" ratio {fmt.pct(p.margin_ratio, 1)} · liq {fmt.price(p.liquidation_price)} "
-                 f"({fmt.pct(p.distance_pct)} away)   ")
-        for key, words in (("a", f"add {fmt.usd(self.suggestion)}" if self.suggestion > 0 else "add margin"),
-                           ("r", "reduce ½"), ("c", "close")):
+        t.append(" ⚠ DANGER: MARGIN CALL " if level == 0 else " ⚠ DANGER ", "reverse bold")
+        ratio = f"ratio {fmt.pct(p.margin_ratio, 1)}" if level < 2 else fmt.pct(p.margin_ratio, 1)
+        away = f" ({fmt.pct(p.distance_pct)} away)" if level < 2 else ""
+        t.append(f" {ratio} · liq {fmt.price(p.liquidation_price)}{away}{gap}")
+        add = f"add {fmt.usd(self.suggestion)}" if self.suggestion > 0 else "add margin"
+        for key, words in (("a", add), ("r", "reduce ½"), ("c", "close")):
             t.append(key, "bold reverse")
-            t.append(f" {words}   ")
+            t.append(f" {words}{gap}")
         if self.paused_for_danger:
-            t.append("paused: space resumes at 1x", "italic")
+            t.append(("paused: space resumes at 1x", "paused: space resumes", "paused")[level], "italic")
         return t
