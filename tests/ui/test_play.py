@@ -685,3 +685,12 @@ async def test_a_stop_typed_as_a_percentage_protects_either_side(app_factory):
         (pos,) = me(app).positions
         (stop,) = [o for o in me(app).orders if o.type == "stop_loss"]
         assert abs(stop.price / pos.entry - 0.98) < 0.001
+
+
+def test_every_field_hint_fits_the_hint_row_at_80_columns():
+    from rich.text import Text
+
+    from liqgame.ui.screens.play import HINTS
+
+    # the hint row is one line with a cell of padding each side: longer text is cut mid-word
+    assert {name: Text(hint).cell_len for name, hint in HINTS.items() if Text(hint).cell_len > 78} == {}

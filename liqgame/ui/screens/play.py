@@ -61,22 +61,22 @@ def suggested_margin(pos, available: float) -> float:
     return math.floor(amount * 100) / 100 if amount > 0 else 0.0
 
 
+# one line each, at most 78 columns: the hint row of an 80-column terminal (tests check the width)
 HINTS = {
-    "chart": "space play/pause · b long · s short · c close · a margin · l leverage · e why? · Tab: the ticket",
-    "t-type": "Market fills now; a limit rests at its price (or fills at once if it crosses the book); stop-loss"
-              " and take-profit close at market when the mark reaches their price.",
-    "t-contract": "Perp: no expiry, funding every interval. Quarterly: no funding, settles at the index at expiry.",
-    "t-margin": "Isolated: only this position's margin is at risk. Cross: the whole wallet backs it.",
-    "t-size": "Size in BTC (or USD at the mark). Max size: the most your free balance opens at this leverage.",
-    "t-unit": "Type the size in BTC or in USD (turned into whole 0.001 BTC lots at the mark).",
-    "t-lev": "Margin = notional / leverage. Higher leverage, closer liquidation price. l cycles presets.",
-    "t-price": "The limit price (limit orders) or trigger price (stop-loss, take-profit), USD.",
-    "t-sl": "A stop-loss attached at entry: a price, or 2% (that far behind the entry). The preview shows the loss.",
-    "t-tp": "A take-profit attached at entry: a price, or 4% (that far ahead). The preview shows the gain.",
-    "t-reduce": "Reduce-only: the order can only shrink your position, never open or flip one.",
-    "t-buy": "Place the ticket's order as a buy / long (key b).",
-    "t-sell": "Place the ticket's order as a sell / short (key s).",
-    "side-tabs": "Ticket, position, market: v switches panels when the screen is small.",
+    "chart": "space play/pause · +/- speed · l leverage · t stop 2% · g chart · Tab: ticket",
+    "t-type": "Market fills now; a limit rests (fills at once if it crosses); SL/TP: mark",
+    "t-contract": "Perp: no expiry, pays funding. Quarterly: no funding, settles at expiry",
+    "t-margin": "Isolated: only this position's margin is at risk. Cross: the whole wallet",
+    "t-size": "Size in BTC, or USD at the mark. Max size: what your free balance opens",
+    "t-unit": "Type the size in BTC or in USD (turned into whole 0.001 BTC lots)",
+    "t-lev": "Margin = notional / leverage: higher leverage, closer liquidation. l: presets",
+    "t-price": "Limit price (limit orders) or trigger price (stop-loss, take-profit), USD",
+    "t-sl": "Stop-loss at entry: a price, or 2% behind the entry. Preview: the loss",
+    "t-tp": "Take-profit at entry: a price, or 4% ahead of the entry. Preview: the gain",
+    "t-reduce": "Reduce-only: the order can only shrink your position, never open or flip one",
+    "t-buy": "Place the ticket's order as a buy / long (key b)",
+    "t-sell": "Place the ticket's order as a sell / short (key s)",
+    "side-tabs": "Ticket, position, market, history: v switches panels on a small screen",
 }
 HIGH_LEVERAGE = 50
 MOST_OF_THE_WALLET = 0.5
