@@ -136,10 +136,17 @@ async def test_opens_from_the_main_app_menu(tmp_path):
         assert app.screen is before
 
 
-async def test_the_lesson_list_never_wraps_a_status_onto_its_own_line(store):
+async def test_the_lesson_list_keeps_status_and_number_in_a_column_and_wraps_titles_beside_it(store):
     app = lesson_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         ol = app.screen.query_one("#lesson-list")
-        for k in range(len(app.screen.rows)):
-            assert len(ol.get_option_at_index(k).prompt.wrap(app.console, 40)) == 1
+        width = ol.scrollable_content_region.width
+        for k, row in enumerate(app.screen.rows):
+            lines = app.console.render_lines(ol.get_option_at_index(k).prompt, app.console.options.update_width(width))
+            text = ["".join(seg.text for seg in line) for line in lines]
+            assert f"{row.lesson.number:>2} " in text[0] and row.lesson.title.split()[0] in text[0]
+            title_at = text[0].index(row.lesson.title.split()[0])
+            # a long title wraps under itself, never under the number or the status
+            assert all(line[:title_at].strip() == "" for line in text[1:]), text
+            assert " ".join(line[title_at:].strip() for line in text).split() == row.lesson.title.split()

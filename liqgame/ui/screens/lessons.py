@@ -24,13 +24,25 @@ from ...lessons.progress import statuses
 from ..views.draft import NUMBER
 
 
+def lesson_row(s) -> Table:
+    """Status and number in a fixed column, the title wrapping beside them (never under the number)."""
+    mark = "✔" if s.status == "passed" else ("·" if not s.unlocked else " ")
+    word = {"passed": "passed"}.get(s.status, s.label) if s.unlocked else "locked"
+    row = Table.grid(padding=(0, 1))
+    row.add_column(width=4)
+    row.add_column(width=6, style="dim")
+    row.add_column(ratio=1)
+    row.add_row(f"{mark} {s.lesson.number:>2}", word, s.lesson.title)
+    return row
+
+
 # ---------------------------------------------------------------------- the menu
 class LessonsScreen(Screen):
     """The lesson menu: status of every lesson and the highlighted lesson's briefing."""
 
     DEFAULT_CSS = """
     LessonsScreen #lessons-body { height: 1fr; }
-    LessonsScreen #lesson-list { width: 46; height: 1fr; border: round $primary; }
+    LessonsScreen #lesson-list { width: 50%; min-width: 44; max-width: 62; height: 1fr; border: round $primary; }
     LessonsScreen #lesson-brief { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
     LessonsScreen #lessons-title { height: 1; padding: 0 1; background: $boost; }
     """
@@ -88,10 +100,7 @@ class LessonsScreen(Screen):
         self.rows = statuses(self._lessons, self.progress())
         ol.clear_options()
         for s in self.rows:
-            mark = "✔" if s.status == "passed" else ("-" if not s.unlocked else " ")
-            # the status first and short, the title last: "[new]" never wraps onto a line of its own
-            ol.add_option(Option(Text.assemble(f"{mark} {s.lesson.number:>2} ", (f"{s.label:<10.10} ", "dim"),
-                                               s.lesson.title, no_wrap=True, overflow="ellipsis"), id=s.lesson.id))
+            ol.add_option(Option(lesson_row(s), id=s.lesson.id))
         if self.rows:
             first_open = next((k for k, s in enumerate(self.rows) if s.unlocked and s.status != "passed"), 0)
             ol.highlighted = keep if keep is not None and keep < len(self.rows) else first_open
