@@ -462,6 +462,22 @@ async def test_a_too_small_terminal_pauses_the_game(app_factory):
         assert "waits, paused" in screen.query_one("#too-small").render()
 
 
+async def test_a_short_terminal_still_reads_the_score_at_the_session_end(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_ticket(pilot, "0.1", "5")
+        await order(pilot, "b")
+        app.play_screen.runner.advance(600)
+        app.play_screen.end_session()
+        await pilot.pause()
+        end = app.screen
+        title = str(end.query_one("#se-title").render())
+        digits = end.query_one("#se-score")
+        # the big digits give way to the rest at 24 rows; the title carries the number
+        assert not digits.display or digits.region.height == 0
+        assert title.endswith(f"score {end.data.score:,}")
+
+
 async def test_session_end_name_has_focus_enter_saves_and_leaving_unsaved_asks(app_factory):
     from textual.widgets import Input
 

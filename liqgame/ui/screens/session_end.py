@@ -93,7 +93,8 @@ class SessionEndScreen(BaseScreen):
 
     def body(self) -> ComposeResult:
         d = self.data
-        yield Static(Text(f"Session over after {fmt.clock(d.ticks)} — score", "bold"), id="se-title")
+        # the score in words too: a short terminal hides the big digits
+        yield Static(Text(f"Session over after {fmt.clock(d.ticks)} — score {d.score:,}", "bold"), id="se-title")
         yield Digits(str(d.score), id="se-score")
         with VerticalScroll(id="se-body"):
             with Horizontal(id="se-columns"):
