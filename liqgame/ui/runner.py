@@ -106,6 +106,9 @@ class GameRunner:
         self.duration = int(game.scenario.duration_s if duration is None else duration)
         self.speed = SPEEDS[0]
         self.paused = True
+        # at the player's margin call: "off", "slow" (drop to 1x) or "pause"; the worker applies it at
+        # once, in the tick that raised the call, so a fast clock cannot step on into the liquidation
+        self.margin_call_brake = "off"
         self.halted: Halt | None = None
         self.view = (120, 20)  # chart points (dot columns) and rows, set by the chart widget
         self.chart_mode = "line"  # line | candles | book: what the chart area shows
@@ -243,6 +246,14 @@ class GameRunner:
         self.publish()
         return n
 
+    def _brake(self) -> None:
+        """Drop to 1x (and pause, if so set) and forget the ticks already due at the old speed."""
+        self.speed = SPEEDS[0]
+        if self.margin_call_brake == "pause":
+            self.paused = True
+        with self._due_lock:
+            self._due = 0.0
+
     def _halt(self, halt: Halt) -> None:
         self.halted = halt
         self.paused = True
@@ -263,7 +274,9 @@ class GameRunner:
             if not mine:
                 continue
             self.player_events.append(e)
-            if isinstance(e, ev.Liquidation) and not e.partial and not self.halted:
+            if isinstance(e, ev.MarginCall) and self.margin_call_brake != "off":
+                self._brake()
+            elif isinstance(e, ev.Liquidation) and not e.partial and not self.halted:
                 self._halt(Halt("liquidation", e))
             elif isinstance(e, ev.ADLEvent) and not self.halted:
                 self._halt(Halt("adl", e))

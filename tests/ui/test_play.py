@@ -99,6 +99,34 @@ async def test_margin_call_pauses_at_1x_and_shows_the_danger_state_until_it_reco
         assert not screen.banner.display
 
 
+@pytest.mark.parametrize("mode", ["pause", "slow"])
+async def test_a_fast_clock_stops_in_the_tick_of_the_margin_call_not_after_it(app_factory, mode):
+    """At 100x the worker steps many ticks per frame: it must brake in the margin call's own tick,
+    not run on into the liquidation two seconds later before the screen sees the call."""
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.set_danger_mode(mode)
+        await fill_ticket(pilot, "0.5", "50")
+        await order(pilot, "b")
+        screen.speed = 100
+        screen.paused = False
+        await pilot.pause()
+        runner = screen.runner
+        runner.request(20_000)  # far more than the call needs: only the brake stops the worker
+        for _ in range(600):
+            await asyncio.sleep(0.05)
+            if not runner.busy:
+                break
+        await pilot.pause()
+        calls = [e for e in runner.player_events if isinstance(e, ev.MarginCall)]
+        assert calls, "no margin call in 20,000 ticks"
+        assert runner.game.tick == calls[0].tick
+        assert not [e for e in runner.player_events if isinstance(e, ev.Liquidation)]
+        assert runner.speed == 1 and screen.speed == 1
+        assert runner.paused == (mode == "pause") == screen.paused
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_danger_banner_fits_with_every_remedy_key(app_factory, size):
     app = app_factory()

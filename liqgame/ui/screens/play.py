@@ -197,6 +197,7 @@ class PlayScreen(BaseScreen):
         yield Footer(compact=True)  # every key a player needs fits in 80 columns
 
     def on_mount(self) -> None:
+        self.runner.margin_call_brake = self.app.settings.get("danger", DANGER_DEFAULT)
         self.status = self.query_one(StatusBar)
         self.status.title = self.scenario_title
         self.status.badge = {"replay": "REPLAY", "branch": "BRANCH",
@@ -331,6 +332,7 @@ class PlayScreen(BaseScreen):
 
     def set_danger_mode(self, mode: str) -> None:
         self.app.settings["danger"] = mode
+        self.runner.margin_call_brake = mode
         if self.app.store is not None:
             self.app.store.save_settings(danger=mode)
         self.notify(DANGER_MODES[mode], title="At a margin call", markup=False, timeout=4)
