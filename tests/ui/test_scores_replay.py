@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from liqgame.engine import GameConfig
 from liqgame.engine import actions as A
 from liqgame.playable import crowd_size, daily_config
@@ -75,6 +77,18 @@ async def test_enter_on_a_row_watches_that_session_read_only(app_factory, tmp_pa
         await pilot.press("y")
         await pilot.pause()
         assert app.screen is scores
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_table_fits_its_width_with_the_verification_status_on_screen(app_factory, tmp_path, size):
+    save_games(tmp_path / "data", ("ann", 0.5, 30))
+    app = app_factory(start=False)
+    async with app.run_test(size=size) as pilot:
+        scores = await open_scores(pilot)
+        table = scores.query_one("#scores-table")
+        headings = [str(c.label) for c in table.columns.values()]
+        assert "Replay" in headings and "Rulebook" in headings and ("Date" in headings) == (size[0] >= 100)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
 
 
 async def test_enter_on_an_empty_table_does_nothing(app_factory):

@@ -52,6 +52,7 @@ class ScoresScreen(BaseScreen):
         self.scenario = scenario
         self.kind = kind if kind in ("free", "daily") else "free"
         self.rows: list[dict] = []
+        self._note = ""
 
     def body(self) -> ComposeResult:
         with Horizontal(id="scores-bar"):
@@ -86,24 +87,40 @@ class ScoresScreen(BaseScreen):
             note = ""
         self.app.call_from_thread(self.show, rows, note)
 
+    def columns(self) -> list[tuple[str, object]]:
+        """(heading, cell of a row) for the columns that fit: below 100 columns the start balance,
+        the crowd and the date give way, so the verification status stays on screen at 80."""
+        daily = self.kind == "daily"
+        cols = [
+            ("#", lambda r: Text("practice", "italic") if r["practice"] else Text(str(r["rank"]))),
+            ("Name", lambda r: Text(r["name"])),
+            ("Score", lambda r: Text(f"{r['score']:,}", justify="right")),
+            ("Equity", lambda r: Text(f"${r['equity']:,.2f}", justify="right")),
+            ("Start", lambda r: Text(f"${r['starting_balance']:,.0f}", justify="right")),
+            ("Crowd", lambda r: Text("?" if r["bots"] is None else f"{r['bots']:,}", justify="right")),
+            ("Liq.", lambda r: Text(str(r["liquidations"]), justify="right")),
+            ("Max DD", lambda r: Text(f"{r['max_drawdown'] * 100:.1f} %", justify="right")),
+            ("Market", lambda r: Text(str(r["scenario"]))),
+            ("Rulebook", lambda r: Text(str(r["rulebook"]))),
+            ("Ended" if daily else "Date", lambda r: Text(str(r["date"])[11:16] if daily else str(r["date"])[:16])),
+            ("Replay", lambda r: Text(STATUS.get(r["verified"], "?"))),
+        ]
+        if self.size.width and self.size.width < 100:
+            cols = [c for c in cols if c[0] not in ("Start", "Crowd", "Date", "Ended")]
+        return cols
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.show(self.rows, self._note)
+
     def show(self, rows: list[dict], note: str = "") -> None:
-        self.rows = rows
+        self.rows, self._note = rows, note
         table = self.query_one(DataTable)
         table.clear(columns=True)  # a day's table shows the time only: it fits 120 columns with "practice" rows
-        table.add_columns("#", "Name", "Score", "Equity", "Start", "Crowd", "Liq.", "Max DD", "Market", "Rulebook",
-                          "Ended" if self.kind == "daily" else "Date", "Replay")
+        cols = self.columns()
+        table.add_columns(*(heading for heading, _ in cols))
         for r in rows:
-            rank = Text("practice", "italic") if r["practice"] else Text(str(r["rank"]))
-            table.add_row(
-                rank, Text(r["name"]), Text(f"{r['score']:,}", justify="right"),
-                Text(f"${r['equity']:,.2f}", justify="right"),
-                Text(f"${r['starting_balance']:,.0f}", justify="right"),
-                Text("?" if r["bots"] is None else f"{r['bots']:,}", justify="right"),
-                Text(str(r["liquidations"]), justify="right"),
-                Text(f"{r['max_drawdown'] * 100:.1f} %", justify="right"), Text(str(r["scenario"])),
-                Text(str(r["rulebook"])), Text(str(r["date"])[11:16] if self.kind == "daily" else str(r["date"])[:16]),
-                Text(STATUS.get(r["verified"], "?")),
-                key=r["session_id"])
+            table.add_row(*(cell(r) for _, cell in cols), key=r["session_id"])
         what = "today's daily challenge" if self.kind == "daily" else "free play"
         self.query_one("#scores-title", Static).update(Text(f"High scores — {what}", "bold"))
         self.query_one("#scores-note", Static).update(
